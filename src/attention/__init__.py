@@ -1,0 +1,25 @@
+"""attention: the small, tested library behind the course notebooks.
+
+Every public name is importable from here, e.g. ``from attention import softmax``.
+"""
+
+from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
+from .multi_head import MultiHeadAttention, merge_heads, split_heads
+from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
+from .softmax import softmax, softmax_torch
+from .viz import plot_head_grid, plot_heatmap
+
+__all__ = [
+    "MultiHeadAttention",
+    "causal_mask",
+    "merge_heads",
+    "padding_mask",
+    "plot_head_grid",
+    "plot_heatmap",
+    "scaled_dot_product_attention",
+    "scaled_dot_product_attention_np",
+    "softmax",
+    "softmax_torch",
+    "split_heads",
+    "to_torch_key_padding_mask",
+]

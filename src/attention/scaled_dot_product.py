@@ -1,0 +1,75 @@
+"""Scaled dot-product attention: softmax(Q K^T / sqrt(d_k)) V, in NumPy and torch.
+
+Taught in notebooks/02_scaled_dot_product.ipynb. Both versions return
+``(output, weights)``: output ``(..., T_q, d_v)``, weights ``(..., T_q, T_k)``.
+Masks are boolean with ``True`` = "may attend"; a query whose keys are all
+masked gets zero weights and a zero output (not NaN).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from ._checks import check_float_arrays, check_float_tensors, check_mask, check_qkv
+from .softmax import softmax, softmax_torch
+
+
+def scaled_dot_product_attention_np(
+    query: np.ndarray,
+    key: np.ndarray,
+    value: np.ndarray,
+    mask: np.ndarray | None = None,
+    scale: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scaled dot-product attention in NumPy, returning ``(output, weights)``.
+
+    Taught in notebooks/02_scaled_dot_product.ipynb. ``mask`` is boolean,
+    broadcastable to ``(..., T_q, T_k)``, True = may attend. ``scale``
+    defaults to ``1 / sqrt(d_k)``.
+    """
+    check_float_arrays(query=query, key=key, value=value)
+    check_qkv(query, key, value)
+    check_mask(mask, query, key)
+    d_k = query.shape[-1]
+    scale = 1.0 / math.sqrt(d_k) if scale is None else scale
+    scores = query @ np.swapaxes(key, -1, -2) * scale  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)  # masked keys can never win
+    weights = softmax(scores, axis=-1)  # (..., T_q, T_k), rows sum to 1 (or 0 if fully masked)
+    output = weights @ value  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
+    return output, weights
+
+
+def scaled_dot_product_attention(
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    mask: torch.Tensor | None = None,
+    scale: float | None = None,
+    dropout_p: float = 0.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Scaled dot-product attention in torch, returning ``(output, weights)``.
+
+    Taught in notebooks/02_scaled_dot_product.ipynb. Same maths and mask sense
+    as ``torch.nn.functional.scaled_dot_product_attention`` (True = may attend),
+    but it also returns the weights so they can be inspected and plotted.
+    ``dropout_p`` drops weights during training (after the softmax).
+    """
+    check_float_tensors(query=query, key=key, value=value)
+    check_qkv(query, key, value)
+    check_mask(mask, query, key)
+    if not 0.0 <= dropout_p < 1.0:
+        raise ValueError(f"dropout_p must be in [0, 1), got {dropout_p}")
+    d_k = query.shape[-1]
+    scale = 1.0 / math.sqrt(d_k) if scale is None else scale
+    scores = query @ key.transpose(-2, -1) * scale  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))  # masked keys can never win
+    weights = softmax_torch(scores, dim=-1)  # (..., T_q, T_k)
+    if dropout_p > 0.0:
+        weights = torch.nn.functional.dropout(weights, p=dropout_p)
+    output = weights @ value  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
+    return output, weights
