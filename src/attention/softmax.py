@@ -19,7 +19,7 @@ def softmax(scores: np.ndarray, axis: int = -1, temperature: float = 1.0) -> np.
     ``-inf`` get weight 0; a slice that is all ``-inf`` gets all zeros (not NaN).
     """
     scores = np.asarray(scores)
-    if not np.issubdtype(scores.dtype, np.floating):
+    if np.issubdtype(scores.dtype, np.integer) or scores.dtype == np.bool_:
         scores = scores.astype(np.float64)
     check_float_arrays(scores=scores)
     if not temperature > 0:
