@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import check_float_tensors, check_mask, shape_of
+from ._checks import check_float_tensors, shape_of
 from .scaled_dot_product import scaled_dot_product_attention
 
 
@@ -86,10 +86,18 @@ class MultiHeadAttention(nn.Module):
                 f"mask must have shape (T_q, T_k), (B, T_q, T_k) or (B, num_heads, T_q, T_k) "
                 f"(size-1 axes broadcast), got {shape_of(mask)}"
             )
-        B, T_q, T_k = query.shape[0], query.shape[1], key.shape[1]
-        q_shape = torch.Size((B, self.num_heads, T_q, self.d_k))
-        k_shape = torch.Size((B, self.num_heads, T_k, self.d_k))
-        check_mask(mask, torch.empty(q_shape, device="meta"), torch.empty(k_shape, device="meta"))
+        if mask.dtype != torch.bool:
+            raise ValueError(f"mask must be boolean (True = may attend), got dtype {mask.dtype} with shape {shape_of(mask)}")
+        scores_shape = (query.shape[0], self.num_heads, query.shape[1], key.shape[1])  # (B, h, T_q, T_k)
+        try:
+            fits = torch.broadcast_shapes(mask.shape, scores_shape) == scores_shape
+        except RuntimeError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"mask of shape {shape_of(mask)} does not broadcast to the scores shape (B, num_heads, T_q, T_k) = "
+                f"{scores_shape} (query {shape_of(query)}, key {shape_of(key)})"
+            )
         return mask
 
     def forward(
