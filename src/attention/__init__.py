@@ -5,12 +5,18 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
+from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
 from .softmax import softmax, softmax_torch
 from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_to_patches, load_digit_split, train_classifier
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "Recommendation",
+    "centre_features",
+    "recommend",
+    "score_menu",
+    "taste_query",
     "DigitSplit",
     "TinyViT",
     "ViTConfig",
