@@ -4,5 +4,6 @@ Taught in notebooks/00_start_here.ipynb. One module per lesson.
 """
 
 from ._core import CheckResult, checker
+from .lesson09 import check_patchify, check_pool_orders
 
-__all__ = ["CheckResult", "checker"]
+__all__ = ["CheckResult", "check_patchify", "check_pool_orders", "checker"]

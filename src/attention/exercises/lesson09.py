@@ -1,0 +1,77 @@
+"""Checkers for notebooks/09_attention_everywhere.ipynb: pooling past orders, cutting images into patches.
+
+Taught in notebooks/09_attention_everywhere.ipynb.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..recommend import taste_query
+from ..vision import image_to_patches
+from ._core import Wrong, call, checker, expect_callable, expect_close, expect_shape
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    z = np.exp(x - x.max())
+    return z / z.sum()
+
+
+@checker("pool my past orders")
+def check_pool_orders(pool_orders) -> str:
+    """Check ``pool_orders(past (T_h, d), context (d,)) -> (query (d,), weights (T_h,))``."""
+    expect_callable(pool_orders, "pool_orders")
+    rng = np.random.default_rng(9)
+    for T_h, d in ((4, 5), (7, 3)):
+        past = rng.uniform(-1, 1, size=(T_h, d))
+        context = rng.uniform(-2, 2, size=d)
+        result = call(pool_orders, past.copy(), context.copy())
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise Wrong(f"return a tuple (query, weights), got {type(result).__name__}")
+        query = expect_shape(result[0], (d,), f"query for past {past.shape}")
+        weights = expect_shape(result[1], (T_h,), f"weights for past {past.shape}")
+        expected_q, expected_w = taste_query(past, np.arange(T_h), context=context)
+        if not np.isclose(weights.sum(), 1.0):
+            raise Wrong(f"the weights should sum to 1 (softmax over the past orders), yours sum to {weights.sum():.4f}")
+        if np.allclose(weights, 1.0 / T_h):
+            raise Wrong("every past order got the same weight: that is a plain average, not attention. Score the orders first.")
+        if np.allclose(weights, _softmax(past @ context)):
+            raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d) = sqrt({d}) before the softmax")
+        expect_close(weights, expected_w, f"weights for past {past.shape}")
+        if np.allclose(query, past[int(weights.argmax())]):
+            raise Wrong("the query is just the highest-weighted order: take the weighted sum of ALL past orders")
+        expect_close(query, expected_q, f"query for past {past.shape}")
+    return "your taste query pools the past orders with attention, just like attention.taste_query."
+
+
+@checker("cut an image into patches")
+def check_patchify(patchify) -> str:
+    """Check ``patchify(images (B, H, W), patch_size) -> (B, N, patch_size**2)`` against the library."""
+    expect_callable(patchify, "patchify")
+    images = torch.arange(2 * 8 * 8, dtype=torch.float32).reshape(2, 8, 8)
+    for p in (2, 4):
+        B, H, W = images.shape
+        N = (H // p) * (W // p)
+        what = f"patches of size {p} from images {tuple(images.shape)}"
+        got = expect_shape(call(patchify, images.clone(), p), (B, N, p * p), what)
+        expected = image_to_patches(images, p).numpy()
+        blocks = images.reshape(B, H // p, p, W // p, p)  # (B, rows, p, cols, p)
+        mistakes = {
+            "strips": images.reshape(B, N, p * p),
+            "columns first": blocks.permute(0, 3, 1, 2, 4).reshape(B, N, p * p),
+            "transposed": blocks.permute(0, 1, 3, 4, 2).reshape(B, N, p * p),
+        }
+        if np.array_equal(got, expected):
+            continue
+        if np.array_equal(got, mistakes["strips"].numpy()):
+            raise Wrong(
+                f"your patch 0 is {got[0, 0].astype(int).tolist()}: pixels of one image ROW, not a {p}x{p} square. "
+                f"Reshape to (B, H/{p}, {p}, W/{p}, {p}) and permute so the two {p}-axes sit next to each other."
+            )
+        if np.array_equal(got, mistakes["columns first"].numpy()):
+            raise Wrong("your patches are numbered column by column: number them row by row (left to right, then down)")
+        if np.array_equal(got, mistakes["transposed"].numpy()):
+            raise Wrong(f"the pixels inside each {p}x{p} patch are transposed: read each patch row by row")
+        expect_close(got, expected, f"patches of size {p}")
+    return "your patches match attention.image_to_patches: each one becomes a token."
