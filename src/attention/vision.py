@@ -188,9 +188,9 @@ def train_classifier(
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.1)
     epoch_iter = range(epochs)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm  # the text bar: works in a terminal and in a notebook without ipywidgets
 
-        epoch_iter = tqdm(epoch_iter, desc="training")
+        epoch_iter = tqdm(epoch_iter, desc="training", mininterval=1.0)
     losses = []
     model.train()
     for _ in epoch_iter:
