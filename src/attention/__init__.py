@@ -5,6 +5,8 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
+from .offline_views import head_view_offline, make_offline, model_view_offline
+from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
 from .softmax import softmax, softmax_torch
@@ -12,6 +14,13 @@ from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_t
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "PretrainedModel",
+    "SentenceAttention",
+    "head_view_offline",
+    "load_pretrained",
+    "make_offline",
+    "model_view_offline",
+    "pretrained_attention",
     "Recommendation",
     "centre_features",
     "recommend",

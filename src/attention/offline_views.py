@@ -1,0 +1,129 @@
+"""bertviz's head view and model view, drawn with no internet: JavaScript inlined from installed packages.
+
+Taught in notebooks/07_real_attention.ipynb. Stock bertviz loads require.js, d3 and
+jQuery from a CDN when the view is shown, so offline it draws nothing, and a
+second view in the same notebook overwrites the first one's require paths. Here
+the CDN addresses are replaced by inline copies of the files that installed
+packages already ship (require.js and jQuery from ``nbclassic``, d3 5.7.0 from
+``mpld3``), and every view loads them in its own private require context.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import importlib.resources
+import json
+import re
+
+import torch
+from IPython.display import HTML
+
+# Where each library lives inside an installed Python package: (package, path inside it).
+_LIBRARIES = {
+    "require.js": ("nbclassic", "static/components/requirejs/require.js"),
+    "jquery": ("nbclassic", "static/components/jquery/jquery.min.js"),
+    "d3": ("mpld3", "js/d3.v5.min.js"),
+}
+_CDN_REQUIRE = re.compile(r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/require\.js/[^"]+"></script>')
+_CDN_CONFIG = re.compile(r"require\.config\(\{\s*paths:\s*\{.*?\}\s*\}\);\s*requirejs\(", re.DOTALL)
+_VIEW_ID = re.compile(r'<div id="(bertviz-[0-9a-f]+)"')
+# bertviz's template comment "// HACK: PYTHON_PARAMS is a template marker ..." gets a second copy of the data: drop it
+_PARAMS = re.compile(r"const params = (.*?); // HACK(?::.*? is a template marker[^\n]*)?", re.DOTALL)
+
+
+@functools.cache
+def _library_source(name: str) -> str:
+    package, path = _LIBRARIES[name]
+    try:
+        return (importlib.resources.files(package) / path).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as error:
+        raise RuntimeError(f"offline bertviz needs {path} from the package {package!r}: pip install {package}") from error
+
+
+def _data_url(name: str) -> str:
+    encoded = base64.b64encode(_library_source(name).encode("utf-8")).decode("ascii")
+    return f"data:text/javascript;base64,{encoded}"
+
+
+def make_offline(html: str) -> str:
+    """Rewrite the HTML of ``bertviz.head_view``/``model_view(..., html_action='return')`` to need no network.
+
+    Taught in notebooks/07_real_attention.ipynb. The require.js ``<script src>``
+    becomes an inline script (it does nothing if require.js is already loaded);
+    d3 and jQuery become ``data:`` URLs in a require context named after the
+    view's div id, so several views in one page do not disturb each other.
+    """
+    view_id = _VIEW_ID.search(html)
+    if view_id is None or _CDN_REQUIRE.search(html) is None or _CDN_CONFIG.search(html) is None:
+        raise ValueError("html does not look like bertviz head_view/model_view output (bertviz 1.4 with html_action='return')")
+    require_js = _library_source("require.js").replace("</script", "<\\/script")
+    inline_require = f'<script data-offline-lib="require.js">\n{require_js}\n</script>'
+    html = _CDN_REQUIRE.sub(lambda _: inline_require, html, count=1)
+    private_require = (
+        "requirejs.config({\n"
+        f'  context: "{view_id.group(1)}",\n'
+        "  paths: {\n"
+        f'    d3: "{_data_url("d3")}",\n'
+        f'    jquery: "{_data_url("jquery")}"\n'
+        "  }\n"
+        "})("
+    )
+    return _CDN_CONFIG.sub(lambda _: private_require, html, count=1)
+
+
+def _round_params(html: str, decimals: int) -> str:
+    """Round the weights bertviz writes into the page: shorter, and stable across machines' last bits."""
+
+    def rewrite(match: re.Match) -> str:
+        params = json.loads(match.group(1), parse_float=lambda text: round(float(text), decimals))
+        return f"const params = {json.dumps(params)};"
+
+    return _PARAMS.sub(rewrite, html, count=1)
+
+
+def _as_bertviz_layers(attentions, tokens) -> list[torch.Tensor]:
+    """(L, h, T, T) or (h, T, T) weights -> bertviz's list of L tensors (1, h, T, T)."""
+    if not isinstance(attentions, torch.Tensor):
+        attentions = torch.as_tensor(attentions)
+    if attentions.dim() == 3:
+        attentions = attentions[None]  # (h, T, T) -> (1, h, T, T)
+    if attentions.dim() != 4 or attentions.shape[-1] != attentions.shape[-2]:
+        raise ValueError(f"attentions must have shape (layers, heads, T, T) or (heads, T, T), got {tuple(attentions.shape)}")
+    T = attentions.shape[-1]
+    if len(tokens) != T:
+        raise ValueError(f"tokens has {len(tokens)} entries but attentions {tuple(attentions.shape)} need T = {T}")
+    return [layer[None] for layer in attentions.detach().float().cpu()]  # L x (1, h, T, T)
+
+
+def head_view_offline(attentions, tokens, sentence_b_start=None, layer=None, heads=None, decimals: int = 3) -> HTML:
+    """bertviz's head view (one layer, heads as colours) that draws offline; returns an IPython HTML object.
+
+    Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``.
+    """
+    from bertviz import head_view
+
+    layers = _as_bertviz_layers(attentions, tokens)
+    html = head_view(layers, list(tokens), sentence_b_start=sentence_b_start, layer=layer, heads=heads, html_action="return")
+    return HTML(make_offline(_round_params(html.data, decimals)))
+
+
+def model_view_offline(
+    attentions, tokens, sentence_b_start=None, include_layers=None, include_heads=None, decimals: int = 3
+) -> HTML:
+    """bertviz's model view (a thumbnail per layer and head) that draws offline; returns an IPython HTML object.
+
+    Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``.
+    """
+    from bertviz import model_view
+
+    layers = _as_bertviz_layers(attentions, tokens)
+    html = model_view(
+        layers,
+        list(tokens),
+        sentence_b_start=sentence_b_start,
+        include_layers=include_layers,
+        include_heads=include_heads,
+        html_action="return",
+    )
+    return HTML(make_offline(_round_params(html.data, decimals)))
