@@ -59,3 +59,15 @@ def test_too_long_input_names_both_lengths():
 def test_missing_token_is_named():
     with pytest.raises(ValueError, match="'dog' is not among the tokens"):
         pretrained_attention(SENTENCE).index("dog")
+
+
+def test_strongest_links_skip_special_tokens_and_are_sorted():
+    result = pretrained_attention(SENTENCE)
+    links = result.strongest_links(layer=3, head=1, k=4)
+    assert len(links) == 4 and links[0][:2] == ("it", "animal")
+    assert [w for _, _, w in links] == sorted((w for _, _, w in links), reverse=True)
+    assert not any(t in ("[CLS]", "[SEP]", ".") for q, k, _ in links for t in (q, k))
+    with_special = result.strongest_links(layer=3, head=1, k=3, skip_special=False)
+    assert any("[CLS]" in (q, k) or "[SEP]" in (q, k) for q, k, _ in with_special)
+    with pytest.raises(ValueError, match=r"layer 6, head 0 out of range .* \(6, 12, 16, 16\)"):
+        result.strongest_links(layer=6, head=0)

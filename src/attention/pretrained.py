@@ -37,11 +37,32 @@ class SentenceAttention:
         """How much of ``query``'s attention goes to ``key`` in one head (first occurrence of each token)."""
         return float(self.attentions[layer, head, self.index(query), self.index(key)])
 
+    def strongest_links(self, layer: int, head: int, k: int = 5, skip_special: bool = True) -> list[tuple[str, str, float]]:
+        """The ``k`` largest weights of one head as ``(query token, key token, weight)``, strongest first.
+
+        With ``skip_special`` links from or to [CLS], [SEP] and punctuation are left out:
+        many heads park most of their weight there (a "no-op" sink), which hides the rest.
+        """
+        L, h, T, _ = self.attentions.shape
+        if not (0 <= layer < L and 0 <= head < h):
+            raise ValueError(f"layer {layer}, head {head} out of range for attentions of shape {tuple(self.attentions.shape)}")
+        keep = torch.tensor([not (skip_special and _is_special(t)) for t in self.tokens])  # (T,)
+        weights = self.attentions[layer, head].clone()  # (T, T)
+        weights[~keep, :] = -1.0
+        weights[:, ~keep] = -1.0
+        k = min(k, int(keep.sum()) ** 2)
+        values, flat = weights.flatten().topk(k)  # (T*T,) -> (k,)
+        return [(self.tokens[i // T], self.tokens[i % T], float(v)) for v, i in zip(values.tolist(), flat.tolist())]
+
     def index(self, token: str) -> int:
         """Position of the first occurrence of ``token``; ValueError naming the tokens if it is absent."""
         if token not in self.tokens:
             raise ValueError(f"token {token!r} is not among the tokens {self.tokens}")
         return self.tokens.index(token)
+
+
+def _is_special(token: str) -> bool:
+    return token in ("[CLS]", "[SEP]", "[PAD]") or all(not ch.isalnum() for ch in token)
 
 
 def _model_path() -> str:

@@ -4,6 +4,7 @@ Taught in notebooks/00_start_here.ipynb. One module per lesson.
 """
 
 from ._core import CheckResult, checker
+from .lesson07 import check_find_head
 from .lesson09 import check_patchify, check_pool_orders
 
-__all__ = ["CheckResult", "check_patchify", "check_pool_orders", "checker"]
+__all__ = ["CheckResult", "check_find_head", "check_patchify", "check_pool_orders", "checker"]
