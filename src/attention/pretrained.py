@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -79,8 +80,10 @@ def load_pretrained() -> PretrainedModel:
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    with warnings.catch_warnings():  # tqdm warns about missing ipywidgets when transformers imports it in Jupyter
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
     path = _model_path()
     bar_was_on = hf_logging.is_progress_bar_enabled()
