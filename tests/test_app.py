@@ -1,0 +1,58 @@
+"""The Streamlit attention explorer, run headless with Streamlit's own app testing API."""
+
+from pathlib import Path
+
+import pytest
+
+AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
+
+APP = Path(__file__).resolve().parents[1] / "app" / "attention_explorer.py"
+TIMEOUT = 120  # the first run loads the model
+
+
+@pytest.fixture
+def app():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _links(at):
+    return at.table[0].value  # a pandas DataFrame: from (query), to (key), weight
+
+
+def test_default_sentence_shows_it_to_animal(app):
+    assert app.selectbox(key="layer").value == 3 and app.selectbox(key="head").value == 1
+    assert any("`2:animal`" in m.value and "`10:it`" in m.value for m in app.markdown)
+    links = _links(app)
+    assert list(links.columns) == ["from (query)", "to (key)", "weight"]
+    assert len(links) == 5
+    assert (links.iloc[0]["from (query)"], links.iloc[0]["to (key)"]) == ("it", "animal")
+    assert links.iloc[0]["weight"] > 0.5
+
+
+def test_new_sentence_layer_and_head(app):
+    app.text_input(key="text").input("The cat sat on the mat.").run()
+    app.selectbox(key="layer").select(0).run()
+    app.selectbox(key="head").select(5).run()
+    app.slider(key="k").set_value(3).run()
+    assert not app.exception
+    links = _links(app)
+    assert len(links) == 3
+    tokens = {"the", "cat", "sat", "on", "mat"}
+    assert set(links["from (query)"]) <= tokens and set(links["to (key)"]) <= tokens
+    assert list(links["weight"]) == sorted(links["weight"], reverse=True)
+
+
+def test_special_tokens_can_be_shown(app):
+    app.checkbox(key="skip_special").uncheck().run()
+    links = _links(app)
+    assert {"[CLS]", "[SEP]"} & (set(links["from (query)"]) | set(links["to (key)"]))
+
+
+def test_empty_sentence_shows_an_error(app):
+    app.text_input(key="text").input("   ").run()
+    assert not app.exception
+    assert len(app.error) == 1 and "empty" in app.error[0].value
+    assert len(app.table) == 0
