@@ -1,10 +1,18 @@
 """The Streamlit attention explorer, run headless with Streamlit's own app testing API."""
 
+import os
 from pathlib import Path
 
 import pytest
 
+_backend = os.environ.get("MPLBACKEND")
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
+# Importing streamlit sets MPLBACKEND=Agg for the whole process; notebook kernels that nbval starts later in the same
+# pytest run would inherit it and show no figures. Put it back.
+if _backend is None:
+    os.environ.pop("MPLBACKEND", None)
+else:
+    os.environ["MPLBACKEND"] = _backend
 
 APP = Path(__file__).resolve().parents[1] / "app" / "attention_explorer.py"
 TIMEOUT = 120  # the first run loads the model
