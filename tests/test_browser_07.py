@@ -15,6 +15,7 @@ TEMPLATE_ASSETS = ("require.min.js", "MathJax", "mathjax")
 @pytest.fixture(scope="module")
 def exported_html(tmp_path_factory) -> Path:
     """The notebook as stored (executed, with outputs) converted to one HTML file."""
+    require_chromium()  # skip before spending time on the export
     out = tmp_path_factory.mktemp("html")
     subprocess.run(
         [sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(out), str(NOTEBOOK)],
