@@ -15,9 +15,12 @@ import functools
 import importlib.resources
 import json
 import re
+from typing import TYPE_CHECKING
 
 import torch
-from IPython.display import HTML
+
+if TYPE_CHECKING:  # IPython is only needed to show the views, not to import the library
+    from IPython.display import HTML
 
 # Where each library lives inside an installed Python package: (package, path inside it).
 _LIBRARIES = {
@@ -102,6 +105,7 @@ def head_view_offline(attentions, tokens, sentence_b_start=None, layer=None, hea
     Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``.
     """
     from bertviz import head_view
+    from IPython.display import HTML
 
     layers = _as_bertviz_layers(attentions, tokens)
     html = head_view(layers, list(tokens), sentence_b_start=sentence_b_start, layer=layer, heads=heads, html_action="return")
@@ -116,6 +120,7 @@ def model_view_offline(
     Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``.
     """
     from bertviz import model_view
+    from IPython.display import HTML
 
     layers = _as_bertviz_layers(attentions, tokens)
     html = model_view(
