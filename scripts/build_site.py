@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: notebooks/NN_*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     args = parser.parse_args(argv)
-    pages = build(args.out, args.notebooks or None)
+    pages = build(args.out.resolve(), args.notebooks or None)
     for page in pages:
         print(f"wrote {page}")
     print(f"open {pages[0].as_uri()}")
