@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import types
@@ -149,3 +150,12 @@ def test_every_course_notebook_starts_with_the_setup_cell(path):
     assert first_code.source == setup_cell.CELL_SOURCE, (
         f"{path.name}: first code cell is not the current Colab set-up cell; run `python scripts/setup_cell.py` and re-execute"
     )
+
+
+def test_readme_badges_point_at_the_repository_the_cell_clones():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    owner_repo = setup_cell.REPO_URL.removeprefix("https://github.com/")
+    links = re.findall(r"(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)", readme)
+    if not links:
+        pytest.skip("README.md has no Colab or Binder badge yet")
+    assert set(links) == {owner_repo}, f"README badges point at {set(links)}, the Colab cell clones {owner_repo}"
