@@ -60,3 +60,8 @@ def test_no_dependency_that_pyproject_lacks():
     assert conda_extra <= declared, f"conda packages missing from pyproject.toml: {conda_extra - declared}"
     pip_extra = {requirement_name(line) for line in pip_lines() if not line.startswith("-")}
     assert pip_extra <= declared, f"pip packages missing from pyproject.toml: {pip_extra - declared}"
+
+
+def test_pip_options_are_only_the_course_install_and_an_extra_index():
+    for line in pip_lines():
+        assert re.fullmatch(r"-e\s+\.(\[[\w,\s-]+\])?|--extra-index-url\s+https://\S+", line), f"unexpected pip line {line!r}"
