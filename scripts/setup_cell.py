@@ -42,10 +42,11 @@ COLAB_PROVIDES = {
     "streamlit": "only the app/ explorer needs it, not the notebooks",
 }
 
-CELL_SOURCE = f'''# Set-up for Google Colab: installs the course there (about a minute). Anywhere else this cell does nothing.
+CELL_SOURCE = f'''# Set-up for Google Colab: installs the course there (a minute or two). Anywhere else this cell does nothing.
 import sys
 
 if "google.colab" in sys.modules:
+    import importlib
     import os
     import subprocess
 
@@ -54,6 +55,7 @@ if "google.colab" in sys.modules:
         subprocess.run(["git", "clone", "--depth", "1", "{REPO_URL}", course], check=True)
     # Keeps Colab's own torch and installs everything else the course needs (see scripts/setup_cell.py).
     subprocess.run([sys.executable, f"{{course}}/scripts/setup_cell.py", "--colab-install", course], check=True)
+    importlib.invalidate_caches()  # see the packages just installed
     if f"{{course}}/src" not in sys.path:
         sys.path.insert(0, f"{{course}}/src")  # import attention now, without restarting the runtime
     os.chdir(f"{{course}}/notebooks")  # relative paths such as ../data work as on your own machine'''
