@@ -15,13 +15,16 @@ Usage: python scripts/build_site.py [--out site] [notebooks/NN_name.ipynb ...]
 from __future__ import annotations
 
 import argparse
+import base64
 import html
 import importlib.resources
+import mimetypes
 import re
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import nbformat
 from jinja2 import DictLoader
@@ -91,26 +94,46 @@ def first_heading(nb) -> str | None:
     return None
 
 
-def rewrite_links(page: str, lesson_stems: set[str], notebooks_dir: Path) -> str:
-    """Point links to notebooks at their pages and links to other repository files at GitHub."""
+def _inside_course(target: str, notebooks_dir: Path) -> Path | None:
+    """The file a relative link from a notebook points at, if it exists inside the course folder."""
+    if not target or re.match(r"^([a-z][a-z0-9+.-]*:|#|//|/)", target, re.IGNORECASE):
+        return None  # absolute URL, data:, mailto:, same-page anchor, absolute path
+    course = notebooks_dir.resolve().parent
+    resolved = (notebooks_dir / unquote(target)).resolve()
+    return resolved if resolved.exists() and course in resolved.parents else None
 
-    def rewrite(match: re.Match) -> str:
-        target = html.unescape(match["href"])
-        if re.match(r"^([a-z][a-z0-9+.-]*:|#|//)", target, re.IGNORECASE):
-            return match[0]  # absolute URL, mailto:, same-page anchor
+
+def rewrite_links(page: str, lesson_stems: set[str], notebooks_dir: Path) -> str:
+    """Point links to notebooks at their pages and links to other course files at GitHub; embed local images."""
+    course = notebooks_dir.resolve().parent
+
+    def link(match: re.Match) -> str:
+        quote, target = match["value"][0], html.unescape(match["value"][1:-1])
         lesson = LESSON_FILE.match(target)
         if lesson and lesson["stem"] in lesson_stems:
             new = lesson["stem"] + ".html" + (lesson["fragment"] or "")
         else:
             path, _, fragment = target.partition("#")
-            resolved = (notebooks_dir / path).resolve()
-            if not path or not resolved.exists() or ROOT not in resolved.parents:
-                return match[0]  # left for the link test to report
+            resolved = _inside_course(path, notebooks_dir)
+            if resolved is None:
+                return match[0]  # external, or missing: left for the link test to report
             kind = "tree" if resolved.is_dir() else "blob"
-            new = f"{REPO_URL}/{kind}/main/{resolved.relative_to(ROOT).as_posix()}" + (f"#{fragment}" if fragment else "")
-        return f"{match['before']}{html.escape(new, quote=True)}{match['quote']}"
+            new = f"{REPO_URL}/{kind}/main/{resolved.relative_to(course).as_posix()}" + (f"#{fragment}" if fragment else "")
+        return f"{match['before']}{quote}{html.escape(new, quote=True)}{quote}"
 
-    return re.sub(r"(?P<before><a\s[^>]*?href=(?P<quote>[\"']))(?P<href>[^\"']*)(?P=quote)", rewrite, page)
+    def image(match: re.Match) -> str:
+        quote, target = match["value"][0], html.unescape(match["value"][1:-1])
+        resolved = _inside_course(target, notebooks_dir)
+        if resolved is None or not resolved.is_file():
+            return match[0]
+        mime = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+        data = base64.b64encode(resolved.read_bytes()).decode("ascii")
+        return f"{match['before']}{quote}data:{mime};base64,{data}{quote}"
+
+    def attribute(tag: str, name: str) -> str:  # <tag ... name="value": the part before the value, the quoted value
+        return rf"""(?P<before><{tag}\s[^>]*?\b{name}=)(?P<value>"[^"]*"|'[^']*')"""
+
+    return re.sub(attribute("img", "src"), image, re.sub(attribute("a", "href"), link, page))
 
 
 def nav_bar(lessons: list[Lesson], index: int) -> str:
@@ -187,7 +210,10 @@ def build(out: Path, sources: list[Path] | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     copy_mathjax(out)
     exporter = HTMLExporter(
-        template_name="lab", extra_loaders=[DictLoader({"course.html.j2": TEMPLATE})], template_file="course.html.j2"
+        template_name="lab",
+        extra_loaders=[DictLoader({"course.html.j2": TEMPLATE})],
+        template_file="course.html.j2",
+        embed_images=True,  # images that markdown cells link to (../data/x.png) travel inside the page
     )
     stems = {lesson.source.stem for lesson in lessons}
     pages = [out / "index.html"]

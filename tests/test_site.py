@@ -74,16 +74,19 @@ def test_math_is_typeset_by_a_local_mathjax(site):
 def test_links_to_notebooks_become_pages_and_repository_files_go_to_github(tmp_path):
     page = (
         '<a href="02_scaled_dot_product.ipynb#Masks">next</a> <a href="../src/attention/softmax.py">code</a> '
-        '<a href="https://example.org/">paper</a> <a href="#Recap">recap</a> <a href="missing.txt">gone</a>'
+        '<a href="https://example.org/">paper</a> <a href="#Recap">recap</a> <a href="missing.txt">gone</a> '
+        "<a class='x' href='01_a.ipynb#don&#x27;t'>apostrophe</a>"
     )
-    out = build_site.rewrite_links(page, {"02_scaled_dot_product"}, ROOT / "notebooks")
-    hrefs = re.findall(r'href="([^"]*)"', out)
+    out = build_site.rewrite_links(page, {"02_scaled_dot_product", "01_a"}, ROOT / "notebooks")
+    hrefs = re.findall(r"""href=(?:"([^"]*)"|'([^']*)')""", out)
+    hrefs = [double or single for double, single in hrefs]
     assert hrefs == [
         "02_scaled_dot_product.html#Masks",
         f"{build_site.REPO_URL}/blob/main/src/attention/softmax.py",
         "https://example.org/",
         "#Recap",
         "missing.txt",
+        "01_a.html#don&#x27;t",
     ]
 
 
@@ -133,3 +136,21 @@ def test_bertviz_views_draw_on_the_site(site):
         drawn = offline.page.evaluate(f"() => {views}.map(d => d.querySelectorAll('svg *').length)")
         assert len(drawn) >= 1 and all(n > 100 for n in drawn), f"SVG elements per bertviz view: {drawn}"
         assert offline.errors == [] and offline.blocked_requests == []
+
+
+def test_markdown_images_are_embedded_and_lesson_links_become_pages(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    (tmp_path / "data").mkdir()
+    notebooks.mkdir()
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + bytes(24)
+    (tmp_path / "data" / "dot.png").write_bytes(png)
+    first = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# 01 · One\n![a dot](../data/dot.png) then [lesson two](02_two.ipynb).")]
+    )
+    second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 02 · Two\nThe end.")])
+    nbformat.write(first, notebooks / "01_one.ipynb")
+    nbformat.write(second, notebooks / "02_two.ipynb")
+    build_site.build(tmp_path / "site", sorted(notebooks.glob("*.ipynb")))
+    page = (tmp_path / "site" / "01_one.html").read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in page and "../data/dot.png" not in page
+    assert 'href="02_two.html"' in page
