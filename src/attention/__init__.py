@@ -4,6 +4,7 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 """
 
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
+from .menu import Menu, load_menu
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
@@ -14,6 +15,8 @@ from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_t
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "Menu",
+    "load_menu",
     "PretrainedModel",
     "SentenceAttention",
     "head_view_offline",

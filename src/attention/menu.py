@@ -1,0 +1,104 @@
+"""The course's restaurant menu: dishes with a flavour vector each, loaded from data/menu.csv.
+
+Taught in notebooks/01_ordering_food.ipynb (and used again in notebooks/09_attention_everywhere.ipynb).
+Each dish has five flavours between 0 and 1 (spicy, salty, sweet, sour, umami): its row of
+``Menu.features`` is what the dish "tastes like", the vector a taste query is scored against.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+FLAVOURS = ("spicy", "salty", "sweet", "sour", "umami")
+COLUMNS = ("dish", "chinese", "category", *FLAVOURS, "description")
+
+
+def default_menu_path() -> Path:
+    """Where the course keeps its menu: ``data/menu.csv`` at the root of the repository."""
+    return Path(__file__).resolve().parents[2] / "data" / "menu.csv"
+
+
+@dataclass(frozen=True, eq=False)
+class Menu:
+    """A menu of ``n`` dishes; row ``i`` of every field describes dish ``i``."""
+
+    dishes: list[str]  # English names, e.g. "spicy chicken"
+    chinese: list[str]  # Chinese names, e.g. "辣子鸡"
+    categories: list[str]  # e.g. "meat", "vegetable", "soup", "noodles", "dessert"
+    descriptions: list[str]  # one short sentence per dish
+    flavours: tuple[str, ...]  # the column names of features: spicy, salty, sweet, sour, umami
+    features: np.ndarray  # (n, 5) float64 in 0..1: how much of each flavour a dish has
+
+    def __len__(self) -> int:
+        return len(self.dishes)
+
+    def index(self, name: str) -> int:
+        """Row of the dish called ``name`` (English, any case, or Chinese); ValueError suggests close names."""
+        if not isinstance(name, str):
+            raise ValueError(f"name must be a dish name (str), got {type(name).__name__}")
+        key = name.strip()
+        if key in self.chinese:
+            return self.chinese.index(key)
+        lowered = [d.lower() for d in self.dishes]
+        if key.lower() in lowered:
+            return lowered.index(key.lower())
+        close = difflib.get_close_matches(key.lower(), lowered + self.chinese, n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(f"no dish called {name!r} on this menu of {len(self)} dishes.{hint}")
+
+    def flavour_of(self, name: str) -> np.ndarray:
+        """The (5,) flavour vector of one dish, looked up by name."""
+        return self.features[self.index(name)]
+
+
+def _parse_row(row: dict, line: int, path: Path) -> tuple[str, str, str, str, list[float]]:
+    for column in ("dish", "chinese", "category"):
+        if not (row[column] or "").strip():
+            raise ValueError(f"{path}, line {line}: column {column!r} is empty")
+    values = []
+    for flavour in FLAVOURS:
+        text = (row[flavour] or "").strip()
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{path}, line {line} ({row['dish']}): column {flavour!r} must be a number, got {text!r}") from None
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{path}, line {line} ({row['dish']}): column {flavour!r} must be between 0 and 1, got {value}")
+        values.append(value)
+    return row["dish"].strip(), row["chinese"].strip(), row["category"].strip(), (row["description"] or "").strip(), values
+
+
+def load_menu(path: str | Path | None = None) -> Menu:
+    """Read a menu CSV (default: the course's ``data/menu.csv``) and check it.
+
+    Taught in notebooks/01_ordering_food.ipynb. Raises FileNotFoundError naming the
+    path if the file is missing, ValueError naming the line and column for a missing
+    column, a flavour outside 0..1, or a dish listed twice.
+    """
+    path = default_menu_path() if path is None else Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"menu file not found: {path} (the course keeps it in data/menu.csv; install the course with `pip install -e .`)"
+        )
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {missing}; expected columns {list(COLUMNS)}")
+        rows = [_parse_row(row, line, path) for line, row in enumerate(reader, start=2)]
+    if not rows:
+        raise ValueError(f"{path}: the menu has no dishes")
+    seen: dict[str, int] = {}
+    for line, (dish, chinese, *_) in enumerate(rows, start=2):
+        for name in (dish.lower(), chinese):
+            if name in seen:
+                raise ValueError(f"{path}, line {line}: dish {name!r} is listed twice (first on line {seen[name]})")
+            seen[name] = line
+    dishes, chinese, categories, descriptions, values = (list(col) for col in zip(*rows))
+    features = np.array(values, dtype=np.float64)  # (n, 5)
+    return Menu(dishes, chinese, categories, descriptions, FLAVOURS, features)
