@@ -4,7 +4,12 @@ Taught in notebooks/00_start_here.ipynb. One module per lesson.
 """
 
 from ._core import CheckResult, checker
+from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson07 import check_find_head
 from .lesson09 import check_patchify, check_pool_orders
 
-__all__ = ["CheckResult", "check_find_head", "check_patchify", "check_pool_orders", "checker"]
+__all__ = [
+    "CheckResult",
+    "check_attention_weights",
+    "check_scaled_dot_product",
+    "check_find_head", "check_patchify", "check_pool_orders", "checker"]
