@@ -5,6 +5,7 @@ Taught in notebooks/00_start_here.ipynb. One module per lesson.
 
 from ._core import CheckResult, checker
 from .lesson02 import check_attention_weights, check_scaled_dot_product
+from .lesson03 import check_permutation_test, check_self_attention
 from .lesson07 import check_find_head
 from .lesson09 import check_patchify, check_pool_orders
 
@@ -12,4 +13,6 @@ __all__ = [
     "CheckResult",
     "check_attention_weights",
     "check_scaled_dot_product",
+    "check_permutation_test",
+    "check_self_attention",
     "check_find_head", "check_patchify", "check_pool_orders", "checker"]
