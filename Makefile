@@ -87,8 +87,8 @@ bench: env ## Benchmarks: our attention vs torch's (time, memory) and the toy ta
 	$(PY) benchmarks/bench_attention.py
 	$(PY) benchmarks/toy_tasks.py
 
-minutes: env ## Measure minutes per lesson and rewrite the plans in docs/WORKSHOP.md
-	$(PY) scripts/lesson_minutes.py --write docs/WORKSHOP.md
+minutes: env ## Measure minutes per lesson; rewrite the plans in docs/WORKSHOP.md and the minutes in README.md
+	$(PY) scripts/lesson_minutes.py --write docs/WORKSHOP.md --readme README.md
 
 wheelhouse: env ## Download every wheel the course needs into wheelhouse/ (for a workshop without internet)
 	scripts/build_wheelhouse.sh $(WHEELHOUSE)

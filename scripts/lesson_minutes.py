@@ -26,6 +26,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- minutes:start -->", "<!-- minutes:end -->"
+README_START, README_END = "<!-- lesson-minutes:start -->", "<!-- lesson-minutes:end -->"
 
 
 @dataclass(frozen=True)
@@ -157,19 +158,31 @@ def report(lessons: list[Lesson], pace: Pace, ran: bool) -> str:
     return "\n".join(parts)
 
 
-def write_between_markers(doc: Path, text: str) -> None:
+def readme_summary(lessons: list[Lesson], pace: Pace) -> str:
+    """One line for the README: planned minutes per lesson and in all."""
+    planned = [(lesson.number, round_up(lesson.minutes(pace))) for lesson in lessons]
+    total = sum(minutes for _, minutes in planned)
+    each = ", ".join(f"{number}: {minutes}" for number, minutes in planned)
+    return (
+        f"Minutes per lesson in a workshop, measured from the notebooks by `make minutes` (reading, code cells, "
+        f"exercises, run time): {each} — {total // 60} h {total % 60:02d} min in all."
+    )
+
+
+def write_between_markers(doc: Path, text: str, start: str = START, end: str = END) -> None:
     content = doc.read_text(encoding="utf-8")
-    if START not in content or END not in content:
-        raise SystemExit(f"{doc}: needs the markers {START} and {END}")
-    head, _, rest = content.partition(START)
-    _, _, tail = rest.partition(END)
-    doc.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+    if start not in content or end not in content:
+        raise SystemExit(f"{doc}: needs the markers {start} and {end}")
+    head, _, rest = content.partition(start)
+    _, _, tail = rest.partition(end)
+    doc.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Minutes per lesson, and the workshop plans.")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
     parser.add_argument("--write", type=Path, metavar="DOC", help="put the table and plans between the markers in DOC")
+    parser.add_argument("--readme", type=Path, metavar="README", help="put the minutes per lesson between its markers too")
     parser.add_argument("--no-run", action="store_true", help="do not execute the notebooks (run time counts as 0)")
     parser.add_argument("--wpm", type=float, default=Pace.words_per_minute, help="reading speed, words per minute")
     parser.add_argument("--cell-minutes", type=float, default=Pace.minutes_per_code_cell, help="minutes per code cell")
@@ -186,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         write_between_markers(args.write, text)
         print(f"wrote the table into {args.write}", file=sys.stderr)
+    if args.readme:
+        write_between_markers(args.readme, readme_summary(lessons, pace), README_START, README_END)
+        print(f"wrote the minutes into {args.readme}", file=sys.stderr)
     return 0
 
 

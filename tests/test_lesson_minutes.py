@@ -74,3 +74,26 @@ def test_workshop_guide_quotes_the_current_notebooks():
         assert row in quoted, f"docs/WORKSHOP.md is out of date for {path.name}: run `make minutes`"
         cells = f"| {lesson.code_cells} | {lesson.exercises} | "
         assert cells in quoted.split(row, 1)[1].splitlines()[0], f"{path.name}: cell counts changed; run `make minutes`"
+
+
+def test_readme_quotes_the_current_planned_minutes():
+    """README.md's minutes line matches the workshop guide's planned column: both come from one `make minutes` run."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = (ROOT / "docs" / "WORKSHOP.md").read_text(encoding="utf-8")
+    line = readme.split(lesson_minutes.README_START, 1)[1].split(lesson_minutes.README_END, 1)[0]
+    table = guide.split(lesson_minutes.START, 1)[1].split(lesson_minutes.END, 1)[0]
+    planned = {
+        row.split("|")[1].strip()[:2]: row.split("|")[-2].strip()
+        for row in table.splitlines()
+        if row.startswith("| ") and row.split("|")[1].strip()[:2].isdigit()
+    }
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert planned.keys() == {p.name[:2] for p in notebooks}, "docs/WORKSHOP.md is out of date: run `make minutes`"
+    for number, minutes in planned.items():
+        assert f"{number}: {minutes}" in line, f"README.md's minutes for {number} are out of date: run `make minutes`"
+
+
+def test_readme_summary_adds_up():
+    lessons = [lesson_minutes.Lesson("00", "00 a", 150, 4, 0, 30.0), lesson_minutes.Lesson("01", "01 b", 300, 10, 2, 0.0)]
+    line = lesson_minutes.readme_summary(lessons, lesson_minutes.Pace())
+    assert "00: 10, 01: 30" in line and "0 h 40 min in all" in line
