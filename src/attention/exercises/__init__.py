@@ -4,6 +4,7 @@ Taught in notebooks/00_start_here.ipynb. One module per lesson.
 """
 
 from ._core import CheckResult, checker
+from .lesson00 import check_split_appetite
 from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
 from .lesson07 import check_find_head
@@ -11,6 +12,7 @@ from .lesson09 import check_patchify, check_pool_orders
 
 __all__ = [
     "CheckResult",
+    "check_split_appetite",
     "check_attention_weights",
     "check_scaled_dot_product",
     "check_permutation_test",
