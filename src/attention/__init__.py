@@ -3,6 +3,7 @@
 Every public name is importable from here, e.g. ``from attention import softmax``.
 """
 
+from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .menu import Menu, load_menu
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
@@ -11,10 +12,19 @@ from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pre
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
 from .softmax import softmax, softmax_torch
+from .tasks import ToyTask
+from .train import sequence_accuracy, train
 from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_to_patches, load_digit_split, train_classifier
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "FeedForward",
+    "PositionalEncoding",
+    "TransformerBlock",
+    "sinusoidal_positions",
+    "ToyTask",
+    "sequence_accuracy",
+    "train",
     "Menu",
     "load_menu",
     "PretrainedModel",
