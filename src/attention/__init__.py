@@ -4,7 +4,17 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 """
 
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
+from .efficient import (
+    KVCache,
+    grouped_query_attention,
+    kv_cache_bytes,
+    online_softmax,
+    online_softmax_update,
+    repeat_kv,
+    tiled_attention,
+)
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
+from .measure import count_flops, median_seconds, peak_memory_bytes
 from .menu import Menu, load_menu
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
@@ -18,6 +28,16 @@ from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_t
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "KVCache",
+    "count_flops",
+    "grouped_query_attention",
+    "kv_cache_bytes",
+    "median_seconds",
+    "online_softmax",
+    "online_softmax_update",
+    "peak_memory_bytes",
+    "repeat_kv",
+    "tiled_attention",
     "FeedForward",
     "PositionalEncoding",
     "TransformerBlock",
