@@ -5,6 +5,7 @@ Taught in notebooks/00_start_here.ipynb. One module per lesson.
 
 from ._core import CheckResult, checker
 from .lesson00 import check_split_appetite
+from .lesson01 import check_scores, check_soft_lookup, check_softmax_temperature
 from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
 from .lesson07 import check_find_head
@@ -13,6 +14,9 @@ from .lesson09 import check_patchify, check_pool_orders
 __all__ = [
     "CheckResult",
     "check_split_appetite",
+    "check_scores",
+    "check_soft_lookup",
+    "check_softmax_temperature",
     "check_attention_weights",
     "check_scaled_dot_product",
     "check_permutation_test",

@@ -1,0 +1,110 @@
+"""Checkers for notebooks/01_ordering_food.ipynb: score the menu, softmax with a temperature, a soft lookup.
+
+Taught in notebooks/01_ordering_food.ipynb.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..softmax import softmax
+from ._core import Wrong, as_array, call, checker, expect_callable, expect_close, expect_shape
+
+
+def _case(seed: int, n: int, d: int, d_v: int):
+    rng = np.random.default_rng(seed)
+    query = rng.uniform(-1, 1, size=d)
+    keys = rng.uniform(0, 1, size=(n, d))
+    values = rng.uniform(0, 1, size=(n, d_v))
+    return query, keys, values
+
+
+@checker("score every dish")
+def check_scores(scores) -> str:
+    """Check ``scores(query (d,), features (n, d)) -> (n,)``: one dot product per dish."""
+    expect_callable(scores, "scores")
+    for seed, n, d in ((1, 7, 5), (2, 4, 3)):
+        query, features, _ = _case(seed, n, d, 1)
+        what = f"scores(query {query.shape}, features {features.shape})"
+        got = as_array(call(scores, query.copy(), features.copy()), what)
+        expected = features @ query  # (n, d) @ (d,) -> (n,)
+        if got.shape == (n, d) and np.allclose(got, features * query):
+            raise Wrong(f"{what} multiplied flavour by flavour but did not add up: sum over the flavours too (features @ query)")
+        if got.shape == (d,) and np.allclose(got, (features * query).sum(axis=0)):
+            raise Wrong(f"{what} added up over the dishes (axis 0): add up over the flavours, one score per dish")
+        got = expect_shape(got, (n,), what)
+        if np.allclose(got, softmax(expected)):
+            raise Wrong("you returned softmax weights: this step only scores the dishes, the softmax comes next")
+        if np.allclose(got, expected / np.sqrt(d)):
+            raise Wrong(f"you divided by sqrt(d) = sqrt({d}): that comes in lesson 02; here a score is just the dot product")
+        expect_close(got, expected, what)
+    return "one dot product per dish: the bigger, the better the dish matches my taste."
+
+
+@checker("softmax with a temperature")
+def check_softmax_temperature(softmax_t) -> str:
+    """Check ``softmax_t(scores (..., n), temperature) -> (..., n)`` along the last axis."""
+    expect_callable(softmax_t, "softmax_t")
+    rng = np.random.default_rng(3)
+    cases = [(rng.normal(size=6), 1.0), (rng.normal(size=6), 0.5), (rng.normal(size=(3, 4)), 2.0)]
+    for scores, temperature in cases:
+        what = f"softmax_t(scores {scores.shape}, temperature={temperature})"
+        got = expect_shape(call(softmax_t, scores.copy(), temperature), scores.shape, what)
+        expected = softmax(scores, axis=-1, temperature=temperature)
+        if np.isnan(got).any():
+            raise Wrong(f"{what} contains NaN")
+        if scores.ndim == 2 and np.allclose(got, softmax(scores, axis=0, temperature=temperature)):
+            raise Wrong(f"{what}: your columns sum to 1, not your rows. Take the softmax over the last axis (axis=-1)")
+        e = np.exp(scores / temperature)
+        if scores.ndim == 2 and np.allclose(got, e / e.sum()):
+            raise Wrong(f"{what}: you divided by the sum of ALL entries; divide each row by its own sum (axis=-1, keepdims=True)")
+        if not np.allclose(got.sum(axis=-1), 1.0):
+            raise Wrong(f"{what}: the weights of a row sum to {got.sum(axis=-1).round(3).tolist()}, they must sum to 1")
+        if temperature != 1.0 and np.allclose(got, softmax(scores * temperature, axis=-1)):
+            raise Wrong(f"{what}: you multiplied by the temperature; divide the scores by it (a low temperature must sharpen)")
+        if temperature != 1.0 and np.allclose(got, softmax(scores, axis=-1)):
+            raise Wrong(f"{what}: the temperature made no difference; divide the scores by it before the softmax")
+        expect_close(got, expected, what)
+    big = np.array([1000.0, 999.0, 990.0])
+    with np.errstate(all="ignore"):  # a naive exp(1000) overflows: report it as a message, not a warning
+        got = as_array(call(softmax_t, big.copy(), 1.0), "softmax_t([1000, 999, 990])")
+    if not np.isfinite(got).all():
+        raise Wrong(
+            "softmax_t([1000, 999, 990]) overflows (exp(1000) is inf): subtract the largest score first, "
+            "it does not change the weights"
+        )
+    expect_close(got, softmax(big), "softmax_t([1000, 999, 990])")
+    return "positive weights summing to 1 along each row; low temperature sharpens, high flattens."
+
+
+@checker("soft lookup: the meal I end up with")
+def check_soft_lookup(soft_lookup) -> str:
+    """Check ``soft_lookup(query (d,), keys (n, d), values (n, d_v), temperature) -> meal (d_v,)``."""
+    expect_callable(soft_lookup, "soft_lookup")
+    for seed, n, d, d_v, temperature in ((4, 6, 5, 3, 1.0), (5, 5, 4, 2, 0.5)):
+        query, keys, values = _case(seed, n, d, d_v)
+        what = f"soft_lookup(query {query.shape}, keys {keys.shape}, values {values.shape}, temperature={temperature})"
+        result = call(soft_lookup, query.copy(), keys.copy(), values.copy(), temperature)
+        if isinstance(result, tuple):
+            raise Wrong(f"{what} returned a tuple of {len(result)}: return only the meal ({d_v},), the weighted sum of values")
+        got = as_array(result, what)
+        scores = keys @ query  # (n,)
+        weights = softmax(scores, temperature=temperature)  # (n,)
+        expected = weights @ values  # (d_v,)
+        if got.shape == (n,) and np.allclose(got, weights):
+            raise Wrong(f"{what} returned the weights {(n,)}: the meal is the weighted sum of the values, weights @ values")
+        if got.shape == (d,) and np.allclose(got, weights @ keys):
+            raise Wrong(f"{what} mixed the keys: the meal is a weighted sum of the VALUES {values.shape}")
+        got = expect_shape(got, (d_v,), what)
+        if np.allclose(got, scores @ values):
+            raise Wrong("you mixed the values with the raw scores: turn the scores into weights with a softmax first")
+        if np.allclose(got, values[int(np.argmax(scores))]):
+            raise Wrong("you returned only the best dish's value, a hard lookup: mix ALL the values, weighted by the softmax")
+        if temperature != 1.0 and np.allclose(got, softmax(scores * temperature) @ values):
+            raise Wrong("you multiplied the scores by the temperature: divide them by it")
+        if temperature != 1.0 and np.allclose(got, softmax(scores) @ values):
+            raise Wrong("the temperature made no difference: divide the scores by it before the softmax")
+        if np.allclose(got, softmax(scores / (np.sqrt(d) * temperature)) @ values):
+            raise Wrong(f"you divided by sqrt(d) = sqrt({d}) as well: in this lesson divide by the temperature only")
+        expect_close(got, expected, what)
+    return "your meal is the softmax-weighted sum of the values: attention with one query."
