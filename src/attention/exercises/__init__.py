@@ -8,6 +8,7 @@ from .lesson00 import check_split_appetite
 from .lesson01 import check_scores, check_soft_lookup, check_softmax_temperature
 from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
+from .lesson04 import check_count_parameters, check_merge_heads, check_split_heads
 from .lesson07 import check_find_head
 from .lesson09 import check_patchify, check_pool_orders
 
@@ -21,4 +22,7 @@ __all__ = [
     "check_scaled_dot_product",
     "check_permutation_test",
     "check_self_attention",
+    "check_count_parameters",
+    "check_merge_heads",
+    "check_split_heads",
     "check_find_head", "check_patchify", "check_pool_orders", "checker"]
