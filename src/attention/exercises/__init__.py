@@ -10,6 +10,7 @@ from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
 from .lesson04 import check_count_parameters, check_merge_heads, check_split_heads
 from .lesson07 import check_find_head
+from .lesson08 import check_kv_cache_bytes, check_online_softmax_update
 from .lesson09 import check_patchify, check_pool_orders
 
 __all__ = [
@@ -25,4 +26,6 @@ __all__ = [
     "check_count_parameters",
     "check_merge_heads",
     "check_split_heads",
+    "check_kv_cache_bytes",
+    "check_online_softmax_update",
     "check_find_head", "check_patchify", "check_pool_orders", "checker"]
