@@ -35,6 +35,7 @@ def test_to_torch_key_padding_mask_inverts_sense():
     "call, match",
     [
         (lambda: causal_mask(0), "T_q must be a positive int"),
+        (lambda: causal_mask(True), "T_q must be a positive int, got True"),
         (lambda: causal_mask(3, 2), "T_k >= T_q"),
         (lambda: padding_mask([[1, 2]], 3), r"lengths must be 1-D.*\(1, 2\)"),
         (lambda: padding_mask([4], 3), "every length must be in 0..T=3"),

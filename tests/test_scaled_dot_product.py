@@ -229,3 +229,16 @@ def test_wrong_dtypes_raise():
         scaled_dot_product_attention_np(x, x.numpy(), x.numpy())
     with pytest.raises(ValueError, match="dropout_p"):
         scaled_dot_product_attention(x, x, x, dropout_p=1.0)
+
+
+def test_mask_of_the_wrong_kind_raises_value_error():
+    x = torch.zeros(3, 4)
+    with pytest.raises(ValueError, match=r"mask must be a torch.Tensor for torch inputs, got ndarray with shape \(3, 3\)"):
+        scaled_dot_product_attention(x, x, x, mask=np.ones((3, 3), dtype=bool))
+    with pytest.raises(ValueError, match="mask must be a boolean array or tensor .* got list"):
+        scaled_dot_product_attention(x, x, x, mask=[[True] * 3] * 3)
+    with pytest.raises(ValueError, match="mask must be a boolean array or tensor .* got list"):
+        scaled_dot_product_attention_np(x.numpy(), x.numpy(), x.numpy(), mask=[[True] * 3] * 3)
+    # the NumPy version accepts the library's torch masks (as made by causal_mask) directly
+    out, weights = scaled_dot_product_attention_np(x.numpy(), x.numpy(), x.numpy(), mask=causal_mask(3))
+    assert np.all(weights[np.triu_indices(3, 1)] == 0) and np.allclose(weights.sum(-1), 1.0)

@@ -50,6 +50,13 @@ def check_mask(mask, q, k) -> None:
     """Check a boolean mask (True = may attend) against query and key shapes."""
     if mask is None:
         return
+    if not isinstance(mask, (np.ndarray, torch.Tensor)):
+        raise ValueError(f"mask must be a boolean array or tensor (True = may attend), got {type(mask).__name__}")
+    if isinstance(q, torch.Tensor) and not isinstance(mask, torch.Tensor):
+        raise ValueError(
+            f"mask must be a torch.Tensor for torch inputs, got {type(mask).__name__} with shape {shape_of(mask)} "
+            "(convert it with torch.from_numpy(mask))"
+        )
     is_bool = mask.dtype == torch.bool if isinstance(mask, torch.Tensor) else mask.dtype == np.bool_
     if not is_bool:
         raise ValueError(

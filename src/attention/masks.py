@@ -22,7 +22,7 @@ def causal_mask(T_q: int, T_k: int | None = None, device=None) -> torch.Tensor:
     """
     T_k = T_q if T_k is None else T_k
     for name, n in (("T_q", T_q), ("T_k", T_k)):
-        if not isinstance(n, int) or n < 1:
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError(f"{name} must be a positive int, got {n!r}")
     if T_k < T_q:
         raise ValueError(f"causal_mask needs T_k >= T_q, got T_q={T_q}, T_k={T_k}")
