@@ -24,6 +24,7 @@ from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product
 from .softmax import softmax, softmax_torch
 from .tasks import ToyTask
 from .train import sequence_accuracy, train
+from .transformer import DecoderConfig, TinyDecoder, answer_loss, mirror_hits
 from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_to_patches, load_digit_split, train_classifier
 from .viz import plot_head_grid, plot_heatmap
 
@@ -45,6 +46,10 @@ __all__ = [
     "ToyTask",
     "sequence_accuracy",
     "train",
+    "DecoderConfig",
+    "TinyDecoder",
+    "answer_loss",
+    "mirror_hits",
     "Menu",
     "load_menu",
     "PretrainedModel",
