@@ -1,0 +1,34 @@
+"""The toy-task benchmark runs end to end in quick mode and prints one table row per task (no timing asserts)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import toy_tasks  # noqa: E402
+
+
+def test_tasks_are_name_function_entries():
+    names = [name for name, _ in toy_tasks.TASKS]
+    assert any(n.startswith("reverse") for n in names) and len(set(names)) == len(names)
+    assert all(callable(run) for _, run in toy_tasks.TASKS)
+
+
+def test_toy_tasks_quick_prints_a_table():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "toy_tasks.py"), "--quick", "--only", "reverse"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "threads=1" in lines[0] and "QUICK" in lines[0]
+    assert "held-out acc" in lines[1]
+    row = next(line for line in lines if line.startswith("reverse"))
+    acc, seconds = (float(v) for v in row.split(")")[1].split()[:2])
+    assert 0.0 <= acc <= 1.0 and seconds > 0
+    assert "mirrored key" in row
