@@ -79,8 +79,10 @@ def main(argv=None) -> None:
     parser.add_argument("--only", default=None, help="run only the tasks whose name contains this text")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    print(f"# Toy tasks: torch {torch.__version__}, {platform.processor() or platform.machine()}, threads={args.threads}"
-          + (", QUICK" if args.quick else ""))
+    print(
+        f"# Toy tasks: torch {torch.__version__}, {platform.processor() or platform.machine()}, threads={args.threads}"
+        + (", QUICK" if args.quick else "")
+    )
     header = f"{'task':<32} {'held-out acc':>12} {'train s':>8} {'verdict':>7}  note"
     print(header)
     print("-" * len(header))
