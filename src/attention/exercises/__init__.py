@@ -9,12 +9,16 @@ from .lesson01 import check_scores, check_soft_lookup, check_softmax_temperature
 from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
 from .lesson04 import check_count_parameters, check_merge_heads, check_split_heads
+from .lesson06 import check_layer_norm, check_positional_encoding, check_pre_ln_block
 from .lesson07 import check_find_head
 from .lesson08 import check_kv_cache_bytes, check_online_softmax_update
 from .lesson09 import check_patchify, check_pool_orders
 
 __all__ = [
     "CheckResult",
+    "check_layer_norm",
+    "check_positional_encoding",
+    "check_pre_ln_block",
     "check_split_appetite",
     "check_scores",
     "check_soft_lookup",

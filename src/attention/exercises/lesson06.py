@@ -1,0 +1,152 @@
+"""Checkers for notebooks/06_transformer_block.ipynb: positional encodings, LayerNorm, assembling a pre-LN block.
+
+Taught in notebooks/06_transformer_block.ipynb.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..block import TransformerBlock, sinusoidal_positions
+from ..masks import causal_mask
+from ._core import Wrong, call, checker, expect_callable, expect_close, expect_shape
+
+
+def _pe_variants(T: int, d: int) -> dict[str, np.ndarray]:
+    """Typical wrong positional encodings, to recognise them."""
+    t = np.arange(T)[:, None]  # (T, 1)
+    two_i = np.arange(0, d, 2)[None, :]  # (1, d/2)
+    k = np.arange(d)[None, :]  # (1, d)
+    angles = t / 10000 ** (two_i / d)  # (T, d/2)
+    swapped = np.empty((T, d))
+    swapped[:, 0::2], swapped[:, 1::2] = np.cos(angles), np.sin(angles)
+    per_column = t / 10000 ** (k / d)  # (T, d): every column its own frequency
+    own_freq = np.where(k % 2 == 0, np.sin(per_column), np.cos(per_column))
+    times = t * 10000 ** (two_i / d)  # multiplied instead of divided
+    multiplied = np.empty((T, d))
+    multiplied[:, 0::2], multiplied[:, 1::2] = np.sin(times), np.cos(times)
+    return {
+        "swapped": swapped,
+        "halves": np.concatenate([np.sin(angles), np.cos(angles)], axis=1),
+        "own_freq": own_freq,
+        "multiplied": multiplied,
+    }
+
+
+@checker("sinusoidal positional encoding")
+def check_positional_encoding(positional_encoding) -> str:
+    """Check ``positional_encoding(T, d_model) -> (T, d_model)`` against :func:`attention.sinusoidal_positions`."""
+    expect_callable(positional_encoding, "positional_encoding")
+    for T, d in ((6, 4), (20, 8)):
+        got = call(positional_encoding, T, d)
+        if tuple(np.shape(got)) == (d, T):
+            raise Wrong(f"positional_encoding({T}, {d}) has shape ({d}, {T}): transposed. One ROW per position: (T, d_model)")
+        got = expect_shape(got, (T, d), f"positional_encoding({T}, {d})")
+        expected = sinusoidal_positions(T, d).double().numpy()
+        if np.allclose(got, expected, atol=1e-5):
+            continue
+        wrong = _pe_variants(T, d)
+        if np.allclose(got, wrong["swapped"], atol=1e-5):
+            raise Wrong("sin and cos are swapped: even features (0, 2, 4, ...) use sin, odd features use cos")
+        if np.allclose(got, wrong["halves"], atol=1e-5):
+            raise Wrong("you put all the sines first, then all the cosines: interleave them (sin in column 2i, cos in 2i+1)")
+        if np.allclose(got, wrong["own_freq"], atol=1e-5):
+            raise Wrong("columns 2i and 2i+1 must share ONE frequency 1/10000^(2i/d_model): use the even index 2i for both")
+        if np.allclose(got, wrong["multiplied"], atol=1e-5):
+            raise Wrong("the angle is t / 10000^(2i/d_model): you multiplied by 10000^(2i/d_model) instead of dividing")
+        if np.allclose(got[1:], expected[:-1], atol=1e-5) or np.allclose(got[:-1], expected[1:], atol=1e-5):
+            raise Wrong("your positions are shifted by one: the first row is position t = 0 (sin 0 = 0, cos 0 = 1)")
+        expect_close(got, expected, f"positional_encoding({T}, {d})", atol=1e-5)
+    return "your encodings match attention.sinusoidal_positions."
+
+
+@checker("layer normalisation")
+def check_layer_norm(layer_norm) -> str:
+    """Check ``layer_norm(x (..., d), eps) -> (..., d)``: normalise each token vector (no learned scale/shift)."""
+    expect_callable(layer_norm, "layer_norm")
+    g = torch.Generator().manual_seed(6)
+    x = 3.0 + 2.0 * torch.randn(2, 5, 6, generator=g, dtype=torch.float64)  # (B, T, d): mean 3, spread 2
+    x[1, 2] = 7.0  # one constant token vector: its variance is 0
+    for eps in (1e-5, 0.5):
+        got = expect_shape(call(layer_norm, x.clone(), eps), tuple(x.shape), f"layer_norm(x of shape {tuple(x.shape)})")
+        expected = torch.nn.functional.layer_norm(x, (6,), eps=eps).numpy()
+        if np.allclose(got, expected, atol=1e-6):
+            continue
+        if not np.isfinite(got).all():
+            raise Wrong("you got NaN or inf for a token whose 6 features are all equal (variance 0): add eps INSIDE the sqrt")
+        mean = x.mean(-1, keepdim=True)
+        candidates = {
+            "unbiased": (x - mean) / (x.var(-1, keepdim=True, unbiased=True) + eps).sqrt(),
+            "eps outside": (x - mean) / (x.var(-1, keepdim=True, unbiased=False).sqrt() + eps),
+            "by variance": (x - mean) / (x.var(-1, keepdim=True, unbiased=False) + eps),
+            "no centring": x / (x.var(-1, keepdim=True, unbiased=False) + eps).sqrt(),
+        }
+        messages = {
+            "unbiased": "use the plain (biased) variance mean((x - mu)^2), not torch.var's default unbiased one: unbiased=False",
+            "eps outside": "eps goes inside the square root: (x - mu) / sqrt(var + eps)",
+            "by variance": "divide by the standard deviation sqrt(var + eps), not by the variance",
+            "no centring": "subtract the mean first: (x - mu) / sqrt(var + eps)",
+        }
+        for name, wrong in candidates.items():
+            if np.allclose(got, wrong.numpy(), atol=1e-6):
+                raise Wrong(messages[name])
+        for axis in (0, 1):
+            m, v = x.mean(axis, keepdim=True), x.var(axis, keepdim=True, unbiased=False)
+            if np.allclose(got, ((x - m) / (v + eps).sqrt()).numpy(), atol=1e-6):
+                raise Wrong(f"you normalised over axis {axis}: normalise each token vector over the LAST axis (d_model)")
+        expect_close(got, expected, f"layer_norm(x, eps={eps})")
+    return "your LayerNorm matches torch.nn.functional.layer_norm: every token vector has mean 0 and variance 1."
+
+
+def _block_variants(block: TransformerBlock, x: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Typical wrong assemblies of a pre-LN block from its parts."""
+
+    def attn(h, m=mask):
+        return block.self_attn(h, mask=m)[0]
+
+    post = block.ln1(x + attn(x))
+    h = x + attn(block.ln1(x))
+    return {
+        "post-LN": block.ln3(post + block.ffn(post)),
+        "no mask": (lambda y: y + block.ffn(block.ln3(y)))(x + attn(block.ln1(x), None)),
+        "no residual": block.ffn(block.ln3(attn(block.ln1(x)))),
+        "no FFN": h,
+        "normed residual": (lambda y: y + block.ffn(block.ln3(y)))(block.ln1(x) + attn(block.ln1(x))),
+        "one norm": h + block.ffn(block.ln1(h)),
+    }
+
+
+_BLOCK_MESSAGES = {
+    "post-LN": "that is the post-LN block of the 2017 paper, LN(x + sublayer(x)): here normalise BEFORE each sub-layer, "
+    "x + sublayer(LN(x))",
+    "no mask": "the mask is ignored: pass mask=mask to block.self_attn, or every position sees the future",
+    "no residual": "the residual connections are missing: ADD each sub-layer's output to x (x = x + ...)",
+    "no FFN": "you stopped after attention: add the feed-forward step x = x + block.ffn(block.ln3(x))",
+    "normed residual": "add the sub-layer's output to the ORIGINAL x, not to ln1(x): x = x + attn(ln1(x))",
+    "one norm": "use block.ln3 before the feed-forward network (ln1 belongs to attention)",
+}
+
+
+@checker("assemble a pre-LN block")
+def check_pre_ln_block(pre_ln_block) -> str:
+    """Check ``pre_ln_block(block, x, mask) -> (B, T, d_model)`` against ``block(x, mask=mask)``."""
+    expect_callable(pre_ln_block, "pre_ln_block")
+    torch.manual_seed(60)
+    block = TransformerBlock(8, 2, 16).double().eval()
+    with torch.no_grad():
+        for ln in (block.ln1, block.ln3):  # non-trivial LayerNorm scales, so a skipped norm shows
+            ln.weight.uniform_(0.5, 1.5)
+            ln.bias.uniform_(-0.5, 0.5)
+    g = torch.Generator().manual_seed(61)
+    x = 2.0 + torch.randn(2, 5, 8, generator=g, dtype=torch.float64)  # (B, T, d_model)
+    mask = causal_mask(5)  # (T, T)
+    with torch.no_grad():
+        got = expect_shape(call(pre_ln_block, block, x.clone(), mask), (2, 5, 8), "pre_ln_block(block, x, mask)")
+        expected = block(x, mask=mask).numpy()
+        if not np.allclose(got, expected, atol=1e-6):
+            for name, wrong in _block_variants(block, x, mask).items():
+                if np.allclose(got, wrong.numpy(), atol=1e-6):
+                    raise Wrong(_BLOCK_MESSAGES[name])
+            expect_close(got, expected, "pre_ln_block(block, x, mask)")
+    return "your block equals attention.TransformerBlock: LN, attention, residual; LN, FFN, residual."
