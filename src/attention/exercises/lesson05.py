@@ -1,0 +1,118 @@
+"""Checkers for notebooks/05_cross_attention.ipynb: cross-attention, the source padding mask, teacher forcing.
+
+Taught in notebooks/05_cross_attention.ipynb.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..scaled_dot_product import scaled_dot_product_attention
+from ._core import Wrong, as_array, call, checker, expect_callable, expect_close, expect_shape
+
+
+def _inputs(seed: int, B: int = 2, T_out: int = 4, T_in: int = 6, d: int = 8, d_v: int = 5):
+    g = torch.Generator().manual_seed(seed)
+    dec = torch.randn(B, T_out, d, generator=g)  # what the decoder has written so far
+    enc = torch.randn(B, T_in, d, generator=g)  # what the encoder made of the input
+    w_q, w_k = torch.randn(d, d, generator=g), torch.randn(d, d, generator=g)
+    w_v = torch.randn(d, d_v, generator=g)
+    return dec, enc, w_q, w_k, w_v
+
+
+@checker("cross-attention")
+def check_cross_attention(cross_attention) -> str:
+    """Check ``cross_attention(dec (B, T_out, d), enc (B, T_in, d), w_q, w_k, w_v) -> (output, weights)``."""
+    expect_callable(cross_attention, "cross_attention")
+    for seed, (B, T_out, T_in) in ((0, (2, 4, 6)), (1, (3, 7, 3))):
+        dec, enc, w_q, w_k, w_v = _inputs(seed, B, T_out, T_in)
+        result = call(cross_attention, dec.clone(), enc.clone(), w_q, w_k, w_v)
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise Wrong(f"return a tuple (output, weights), got {type(result).__name__}")
+        output, weights = as_array(result[0], "output"), as_array(result[1], "weights")
+        if weights.shape == (B, T_in, T_out):
+            raise Wrong(
+                f"weights have shape {weights.shape} = (B, T_in, T_out): queries and keys are swapped. Queries come "
+                "from the DECODER (dec @ w_q: what I need to write next), keys and values from the ENCODER (enc)."
+            )
+        if weights.shape == (B, T_out, T_out):
+            raise Wrong(
+                f"weights have shape {weights.shape} = (B, T_out, T_out): that is self-attention over the decoder. "
+                "Keys and values come from the encoder output enc (what the input says)."
+            )
+        weights = expect_shape(weights, (B, T_out, T_in), f"weights for dec {tuple(dec.shape)}, enc {tuple(enc.shape)}")
+        q, k, v = dec @ w_q, enc @ w_k, enc @ w_v  # (B, T_out, d), (B, T_in, d), (B, T_in, d_v)
+        expected_out, expected_w = scaled_dot_product_attention(q, k, v)
+        if not np.allclose(weights.sum(-1), 1.0, atol=1e-5):
+            if np.allclose(weights.sum(-2), 1.0, atol=1e-5):
+                raise Wrong("each COLUMN of your weights sums to 1: take the softmax over the keys (the last axis, T_in)")
+            raise Wrong("each row of the weights (one output position) should sum to 1: softmax over the last axis")
+        unscaled = torch.softmax(q @ k.transpose(-2, -1), dim=-1).numpy()
+        if np.allclose(weights, unscaled, atol=1e-5):
+            d_k = q.shape[-1]
+            raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d_k) = sqrt({d_k}) before the softmax")
+        expect_close(weights, expected_w.numpy(), "weights", atol=1e-4)
+        expect_close(expect_shape(output, (B, T_out, v.shape[-1]), "output"), expected_out.numpy(), "output", atol=1e-4)
+    return "queries from the decoder, keys and values from the encoder: one row per output position, one column per input."
+
+
+def _scores_and_src(seed: int, pad_id: int):
+    g = torch.Generator().manual_seed(seed)
+    B, T_out, T_in = 3, 4, 7
+    scores = torch.randn(B, T_out, T_in, generator=g) * 2  # (B, T_out, T_in)
+    src = torch.randint(3, 20, (B, T_in), generator=g)
+    src[0, 4:] = pad_id  # sequence 0 has 4 real tokens, then padding
+    src[1, 6:] = pad_id
+    return scores, src
+
+
+@checker("mask the source padding")
+def check_padded_cross_weights(padded_cross_weights) -> str:
+    """Check ``padded_cross_weights(scores (B, T_out, T_in), src (B, T_in), pad_id) -> weights (B, T_out, T_in)``."""
+    expect_callable(padded_cross_weights, "padded_cross_weights")
+    for seed, pad_id in ((0, 0), (1, 2)):
+        scores, src = _scores_and_src(seed, pad_id)
+        got = expect_shape(call(padded_cross_weights, scores.clone(), src.clone(), pad_id), tuple(scores.shape), "weights")
+        is_pad = (src == pad_id)[:, None, :].expand_as(scores).numpy()  # (B, T_out, T_in)
+        mask = (src != pad_id)[:, None, :]  # (B, 1, T_in), True = may attend
+        expected = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1).numpy()
+        if np.allclose(got, torch.softmax(scores, -1).numpy(), atol=1e-5):
+            raise Wrong("the padded source positions still get weight: padding was ignored. Set their scores to -inf first.")
+        if np.allclose(got[is_pad], 0.0) and not np.allclose(got.sum(-1), 1.0, atol=1e-5):
+            raise Wrong(
+                "padded positions get 0 but the rows no longer sum to 1: you zeroed the weights AFTER the softmax. "
+                "Mask the scores (-inf) BEFORE the softmax."
+            )
+        if np.allclose(np.nan_to_num(got[0] * is_pad[0]).sum(-1), 1.0, atol=1e-5):  # sequence 0 has padding
+            raise Wrong(f"all the weight sits on the padding: the mask is inverted (pad_id={pad_id} marks positions to IGNORE)")
+        if not np.allclose(got[is_pad], 0.0, atol=1e-6):
+            worst = got[is_pad].max()
+            raise Wrong(f"padded positions (where src == pad_id={pad_id}) must get weight 0, yours get up to {worst:.3f}")
+        expect_close(got, expected, "weights", atol=1e-5)
+    return "the decoder never looks at padding, and every row still sums to 1."
+
+
+@checker("teacher forcing: shift the target right")
+def check_shift_right(shift_right) -> str:
+    """Check ``shift_right(target (B, T), bos_id) -> decoder input (B, T)`` = <bos> + target[:, :-1]."""
+    expect_callable(shift_right, "shift_right")
+    target = torch.tensor([[9, 7, 7, 5, 2], [4, 8, 3, 6, 2]])  # (B, T): ends with <eos> = 2
+    for bos_id in (1, 0):
+        got = as_array(call(shift_right, target.clone(), bos_id), "decoder input")
+        B, T = target.shape
+        if got.shape == (B, T + 1):
+            raise Wrong(
+                f"decoder input has shape {got.shape}: it must keep the target's length T={T}. "
+                "Put <bos> in front and drop the LAST target token (nothing is predicted after <eos>)."
+            )
+        got = expect_shape(got, (B, T), "decoder input")
+        expected = torch.cat([torch.full((B, 1), bos_id), target[:, :-1]], dim=1).numpy()
+        if np.array_equal(got, target.numpy()):
+            raise Wrong("the decoder input equals the target: not shifted, so the decoder would see the token it must predict")
+        if np.array_equal(got, torch.cat([target[:, 1:], torch.full((B, 1), bos_id)], dim=1).numpy()):
+            raise Wrong("you shifted LEFT: the decoder input must be <bos> followed by the target without its last token")
+        if np.array_equal(got[:, 1:], expected[:, 1:]) and not np.array_equal(got[:, 0], expected[:, 0]):
+            raise Wrong(f"the first decoder input must be <bos> (bos_id={bos_id}), got {got[:, 0].astype(int).tolist()}")
+        expect_close(got, expected, "decoder input")
+    return "position t of the decoder sees <bos> and the target up to t - 1, and learns to predict target[t]."
