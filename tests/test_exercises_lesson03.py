@@ -79,6 +79,7 @@ def test_permutation_test_right_answers_pass():
     assert check_permutation_test(perm_right).passed
     assert check_permutation_test(lambda f, X, p: torch.allclose(f(X[p]), f(X)[p], atol=1e-5)).passed
     assert check_permutation_test(lambda f, X, p: torch.isclose(f(X[p]), f(X)[p], atol=1e-5).all()).passed  # 0-d bool tensor
+    assert check_permutation_test(lambda f, X, p: np.allclose(f(X[p]), f(X)[p], atol=1e-5)).passed  # NumPy's bool is fine
 
 
 @pytest.mark.parametrize(
