@@ -4,6 +4,7 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 """
 
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
+from .dates import CharVocab, DateBatch, DateTask, format_date
 from .efficient import (
     KVCache,
     grouped_query_attention,
@@ -21,6 +22,7 @@ from .offline_views import head_view_offline, make_offline, model_view_offline
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
+from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from .softmax import softmax, softmax_torch
 from .tasks import ToyTask
 from .train import sequence_accuracy, train
@@ -29,6 +31,12 @@ from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_t
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "CharVocab",
+    "DateBatch",
+    "DateTask",
+    "format_date",
+    "Seq2SeqConfig",
+    "Seq2SeqTransformer",
     "KVCache",
     "count_flops",
     "grouped_query_attention",
