@@ -19,6 +19,7 @@ import argparse
 import math
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -183,6 +184,7 @@ def main(argv=None) -> None:
     parser.add_argument("--skip-mha", action="store_true", help="only tiled vs naive")
     parser.add_argument("--skip-tiled", action="store_true", help="only the MultiHeadAttention comparison")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # show each table as soon as it is measured
     s = QUICK if args.quick else FULL
     torch.set_num_threads(args.threads)
     print(
