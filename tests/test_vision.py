@@ -51,7 +51,7 @@ def test_vit_shapes_and_attention_weights():
     torch.manual_seed(0)
     config = ViTConfig(num_heads=2, num_layers=3)
     model = TinyViT(config)
-    assert all(isinstance(b.attn, MultiHeadAttention) for b in model.blocks)
+    assert all(isinstance(b.self_attn, MultiHeadAttention) for b in model.blocks)
     logits = model(torch.rand(5, 8, 8))
     assert logits.shape == (5, 10)
     w = model.attention_weights()

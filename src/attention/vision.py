@@ -2,7 +2,7 @@
 
 Taught in notebooks/09_attention_everywhere.ipynb. An image is cut into square
 patches; each patch becomes a token, a learned [CLS] token is put in front, and
-a few pre-LayerNorm Transformer blocks built on :class:`MultiHeadAttention` let
+a few pre-LayerNorm Transformer blocks (lesson 06's :class:`TransformerBlock`) let
 every patch attend to every other. The [CLS] token's output is classified.
 """
 
@@ -16,7 +16,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._checks import shape_of
-from .multi_head import MultiHeadAttention
+from .block import TransformerBlock
+from .train import train
 
 
 def image_to_patches(images: torch.Tensor, patch_size: int) -> torch.Tensor:
@@ -58,31 +59,12 @@ class ViTConfig:
         return self.grid * self.grid
 
 
-class PatchBlock(nn.Module):
-    """Pre-LN Transformer encoder block: x + MHA(LN(x)), then x + FFN(LN(x)).
-
-    Taught in notebooks/09_attention_everywhere.ipynb (the same block as lesson 06).
-    """
-
-    def __init__(self, d_model: int, num_heads: int, d_ff: int, dropout: float = 0.0):
-        super().__init__()
-        self.norm1 = nn.LayerNorm(d_model)
-        self.attn = MultiHeadAttention(d_model, num_heads, dropout=dropout)
-        self.norm2 = nn.LayerNorm(d_model)
-        self.ffn = nn.Sequential(nn.Linear(d_model, d_ff), nn.GELU(), nn.Linear(d_ff, d_model), nn.Dropout(dropout))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.norm1(x)  # (B, T, d_model)
-        x = x + self.attn(h)[0]  # (B, T, d_model)
-        return x + self.ffn(self.norm2(x))  # (B, T, d_model)
-
-
 class TinyViT(nn.Module):
     """A tiny Vision Transformer: patches -> tokens -> attention blocks -> [CLS] -> class scores.
 
     Taught in notebooks/09_attention_everywhere.ipynb. ``forward`` takes images
     ``(B, H, W)`` with values in [0, 1] and returns logits ``(B, num_classes)``.
-    After a forward pass each block's ``attn.last_weights`` holds
+    After a forward pass each block's ``self_attn.last_weights`` holds
     ``(B, num_heads, 1 + N, 1 + N)``; token 0 is [CLS].
     """
 
@@ -95,7 +77,7 @@ class TinyViT(nn.Module):
         self.patch_embed = nn.Linear(c.patch_size**2, c.d_model)  # one patch's pixels -> a token
         self.cls_token = nn.Parameter(torch.zeros(1, 1, c.d_model))  # learned "summary" token
         self.pos_embed = nn.Parameter(0.02 * torch.randn(1, 1 + c.num_patches, c.d_model))  # learned positions
-        self.blocks = nn.ModuleList(PatchBlock(c.d_model, c.num_heads, c.d_ff, c.dropout) for _ in range(c.num_layers))
+        self.blocks = nn.ModuleList(TransformerBlock(c.d_model, c.num_heads, c.d_ff, c.dropout) for _ in range(c.num_layers))
         self.norm = nn.LayerNorm(c.d_model)
         self.head = nn.Linear(c.d_model, c.num_classes)
 
@@ -118,7 +100,7 @@ class TinyViT(nn.Module):
 
     def attention_weights(self) -> torch.Tensor:
         """Stack the blocks' last attention weights: ``(L, B, num_heads, 1 + N, 1 + N)``."""
-        weights = [block.attn.last_weights for block in self.blocks]
+        weights = [block.self_attn.last_weights for block in self.blocks]
         if any(w is None for w in weights):
             raise ValueError("no attention weights yet: call the model on some images first")
         return torch.stack(weights)
@@ -174,39 +156,32 @@ def train_classifier(
     seed: int = 0,
     progress: bool = False,
 ) -> list[float]:
-    """Train ``model`` on ``(x, y)`` with AdamW and cross-entropy; return the mean loss of every epoch.
+    """Train ``model`` on ``(x, y)`` with cross-entropy; return the mean loss of every epoch.
 
-    Taught in notebooks/09_attention_everywhere.ipynb.
+    Taught in notebooks/09_attention_everywhere.ipynb. The loop is lesson 06's
+    :func:`train` (AdamW, warm-up then cosine) with a fresh shuffle every epoch.
     """
     if x.shape[0] != y.shape[0]:
         raise ValueError(f"x and y must have the same number of examples: x {shape_of(x)}, y {shape_of(y)}")
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be positive, got epochs={epochs}, batch_size={batch_size}")
-    generator = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    steps = epochs * ((x.shape[0] + batch_size - 1) // batch_size)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.1)
-    epoch_iter = range(epochs)
-    if progress:
-        from tqdm import tqdm  # the text bar: works in a terminal and in a notebook without ipywidgets
+    n = x.shape[0]
+    per_epoch = (n + batch_size - 1) // batch_size  # minibatches per pass over the images
+    order = torch.empty(0, dtype=torch.long)
 
-        epoch_iter = tqdm(epoch_iter, desc="training", mininterval=1.0)
-    losses = []
-    model.train()
-    for _ in epoch_iter:
-        order = torch.randperm(x.shape[0], generator=generator)
-        total = 0.0
-        for start in range(0, x.shape[0], batch_size):
-            idx = order[start : start + batch_size]
-            loss = F.cross_entropy(model(x[idx]), y[idx])  # (b, classes) vs (b,)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += loss.item() * len(idx)
-        losses.append(total / x.shape[0])
-    model.eval()
-    return losses
+    def make_batch(step: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        nonlocal order
+        if step % per_epoch == 0:
+            order = torch.randperm(n, generator=generator)  # a new shuffle every epoch
+        idx = order[(step % per_epoch) * batch_size :][:batch_size]
+        return x[idx], y[idx]
+
+    def loss_fn(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        images, labels = batch
+        return F.cross_entropy(model(images), labels)  # (b, classes) vs (b,)
+
+    steps = train(model, make_batch, loss_fn, epochs * per_epoch, lr=lr, seed=seed, progress=progress, clip=None)
+    return [sum(steps[e * per_epoch : (e + 1) * per_epoch]) / per_epoch for e in range(epochs)]
 
 
 @torch.no_grad()
