@@ -43,6 +43,13 @@ def pe_multiplied(T, d):
     return pe
 
 
+def pe_pair_index(T, d):
+    a = np.arange(T)[:, None] / 10000 ** (np.arange(d // 2)[None, :] / d)  # i where 2i belongs
+    pe = np.zeros((T, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(a), np.cos(a)
+    return pe
+
+
 def pe_stub(T, d):
     raise NotImplementedError("your code here")
 
@@ -59,6 +66,7 @@ def test_positional_encoding_right_answers_pass():
         (lambda T, d: np.concatenate([np.sin(_angles(T, d)), np.cos(_angles(T, d))], axis=1), "interleave them"),
         (pe_own_freq, "share ONE frequency"),
         (pe_multiplied, "instead of dividing"),
+        (pe_pair_index, "not i/d_model"),
         (lambda T, d: pe_right(T + 1, d)[1:], "shifted by one"),
         (lambda T, d: pe_right(T, d).T, "transposed"),
         (lambda T, d: pe_right(T, d)[:, : d // 2], "has shape (6, 2), expected (6, 4)"),
@@ -142,6 +150,21 @@ def block_normed_residual(block, x, mask):
     return x + block.ffn(block.ln3(x))
 
 
+def block_no_attention_residual(block, x, mask):
+    x = block.self_attn(block.ln1(x), mask=mask)[0]
+    return x + block.ffn(block.ln3(x))
+
+
+def block_no_ffn_residual(block, x, mask):
+    x = x + block.self_attn(block.ln1(x), mask=mask)[0]
+    return block.ffn(block.ln3(x))
+
+
+def block_ffn_reads_old_x(block, x, mask):
+    h = x + block.self_attn(block.ln1(x), mask=mask)[0]
+    return h + block.ffn(block.ln3(x))
+
+
 def block_one_norm(block, x, mask):
     x = x + block.self_attn(block.ln1(x), mask=mask)[0]
     return x + block.ffn(block.ln1(x))
@@ -161,6 +184,9 @@ def test_pre_ln_block_right_answer_passes():
         (block_no_ffn, "feed-forward step"),
         (block_normed_residual, "ORIGINAL x"),
         (block_one_norm, "block.ln3"),
+        (block_no_attention_residual, "first residual is missing"),
+        (block_no_ffn_residual, "second residual is missing"),
+        (block_ffn_reads_old_x, "UPDATED x"),
         (lambda block, x, mask: block_right(block, x, mask)[:, :4], "has shape (2, 4, 8)"),
         (lambda block, x, mask: 2 * block_right(block, x, mask), "differs from the expected values"),
         (lambda block, x, mask: block.attn(x), "AttributeError"),

@@ -24,6 +24,8 @@ def test_right_answer_passes():
         (lambda a, t, q, k: tuple(reversed(right(a, t, q, k))), "layer and head are swapped"),
         (lambda a, t, q, k: a[:, :, t.index(q), t.index(k)].argmax(), "flat index 9"),
         (lambda a, t, q, k: divmod(int(a[:, :, t.index(q), t.index(k)].argmin()), a.shape[1]), "SMALLEST"),
+        (lambda a, t, q, k: divmod(int(a[:, :, t.index(q), t.index(k)].argmax()), a.shape[0]), "number of layers"),
+        (lambda a, t, q, k: a[:, :, t.index(q), t.index(k)].max(), r"returned a weight \(0\.950\)"),
         (lambda a, t, q, k: (0, 0), r"\(0, 0\) is not it"),
         (lambda a, t, q, k: "layer 2", "return a pair"),
         (lambda a, t, q, k: 1 / 0, "ZeroDivisionError"),

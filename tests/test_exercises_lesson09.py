@@ -30,6 +30,16 @@ def pool_argmax(past, context):
     return past[w.argmax()], w
 
 
+def pool_sqrt_orders(past, context):
+    w = _softmax(past @ context / np.sqrt(past.shape[0]))  # sqrt(T_h) instead of sqrt(d)
+    return w @ past, w
+
+
+def pool_unsummed(past, context):
+    w = _softmax(past @ context / np.sqrt(past.shape[1]))
+    return w[:, None] * past, w  # (T_h, d): weighted but not summed
+
+
 def pool_stub(past, context):
     raise NotImplementedError("your code here")
 
@@ -46,6 +56,11 @@ def test_pool_orders_right_answer_passes():
         (pool_mean, "plain average, not attention"),
         (pool_argmax, "just the highest-weighted order"),
         (lambda past, context: pool_right(past, context)[0], "return a tuple (query, weights)"),
+        (lambda past, context: pool_right(past, context)[::-1], "the order is (query, weights)"),
+        (pool_sqrt_orders, "the number of past orders"),
+        (lambda past, context: (past.mean(0), pool_right(past, context)[1]), "the query ignores the weights"),
+        (lambda past, context: (past.sum(0), pool_right(past, context)[1]), "the query ignores the weights"),
+        (pool_unsummed, "did not add them up"),
         (lambda past, context: (pool_right(past, context)[0][:2], pool_right(past, context)[1]), "has shape (2,), expected (5,)"),
         (lambda past, context: (pool_right(past, context)[0], 2 * pool_right(past, context)[1]), "should sum to 1"),
         (lambda past, context: 1 / 0, "ZeroDivisionError"),

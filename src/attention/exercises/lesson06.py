@@ -26,7 +26,11 @@ def _pe_variants(T: int, d: int) -> dict[str, np.ndarray]:
     times = t * 10000 ** (two_i / d)  # multiplied instead of divided
     multiplied = np.empty((T, d))
     multiplied[:, 0::2], multiplied[:, 1::2] = np.sin(times), np.cos(times)
+    by_pair = t / 10000 ** (np.arange(d // 2)[None, :] / d)  # i where 2i belongs
+    pair_index = np.empty((T, d))
+    pair_index[:, 0::2], pair_index[:, 1::2] = np.sin(by_pair), np.cos(by_pair)
     return {
+        "pair index": pair_index,
         "swapped": swapped,
         "halves": np.concatenate([np.sin(angles), np.cos(angles)], axis=1),
         "own_freq": own_freq,
@@ -53,6 +57,11 @@ def check_positional_encoding(positional_encoding) -> str:
             raise Wrong("you put all the sines first, then all the cosines: interleave them (sin in column 2i, cos in 2i+1)")
         if np.allclose(got, wrong["own_freq"], atol=1e-5):
             raise Wrong("columns 2i and 2i+1 must share ONE frequency 1/10000^(2i/d_model): use the even index 2i for both")
+        if np.allclose(got, wrong["pair index"], atol=1e-5):
+            raise Wrong(
+                "the exponent is 2i/d_model, not i/d_model: with i = 0, 1, 2, ... counting the pairs, use 2 * i "
+                "(or two_i = torch.arange(0, d_model, 2))"
+            )
         if np.allclose(got, wrong["multiplied"], atol=1e-5):
             raise Wrong("the angle is t / 10000^(2i/d_model): you multiplied by 10000^(2i/d_model) instead of dividing")
         if np.allclose(got[1:], expected[:-1], atol=1e-5) or np.allclose(got[:-1], expected[1:], atol=1e-5):
@@ -113,6 +122,9 @@ def _block_variants(block: TransformerBlock, x: torch.Tensor, mask: torch.Tensor
         "no residual": block.ffn(block.ln3(attn(block.ln1(x)))),
         "no FFN": h,
         "normed residual": (lambda y: y + block.ffn(block.ln3(y)))(block.ln1(x) + attn(block.ln1(x))),
+        "no attention residual": (lambda y: y + block.ffn(block.ln3(y)))(attn(block.ln1(x))),
+        "no FFN residual": block.ffn(block.ln3(h)),
+        "FFN reads old x": h + block.ffn(block.ln3(x)),
         "one norm": h + block.ffn(block.ln1(h)),
     }
 
@@ -124,6 +136,11 @@ _BLOCK_MESSAGES = {
     "no residual": "the residual connections are missing: ADD each sub-layer's output to x (x = x + ...)",
     "no FFN": "you stopped after attention: add the feed-forward step x = x + block.ffn(block.ln3(x))",
     "normed residual": "add the sub-layer's output to the ORIGINAL x, not to ln1(x): x = x + attn(ln1(x))",
+    "no attention residual": "the first residual is missing: x = x + block.self_attn(block.ln1(x), mask=mask)[0] "
+    "(you replaced x by the attention output)",
+    "no FFN residual": "the second residual is missing: return x + block.ffn(block.ln3(x)), not just the FFN output",
+    "FFN reads old x": "the feed-forward step must read the UPDATED x (after the attention residual): "
+    "x = x + attn(...) first, then x + block.ffn(block.ln3(x)) with that new x",
     "one norm": "use block.ln3 before the feed-forward network (ln1 belongs to attention)",
 }
 

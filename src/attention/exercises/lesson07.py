@@ -33,6 +33,11 @@ def check_find_head(find_head) -> str:
     attentions, answer, decoy = _planted_attentions()
     L, h, T, _ = attentions.shape
     result = call(find_head, attentions.clone(), list(_TOKENS), "it", "dog")
+    if isinstance(result, float) or (isinstance(result, torch.Tensor) and result.numel() == 1 and result.is_floating_point()):
+        raise Wrong(
+            f"you returned a weight ({float(result):.3f}), not where it is: use argmax() to get the position "
+            "of the largest weight, then divmod it into (layer, head)"
+        )
     if (isinstance(result, torch.Tensor) and result.numel() == 1) or isinstance(result, int):
         flat = int(result)
         if flat == answer[0] * h + answer[1]:
@@ -48,6 +53,12 @@ def check_find_head(find_head) -> str:
         raise Wrong(
             "you found where 'dog' looks at 'it': row = the query (the word doing the looking), "
             "column = the key, so read attentions[:, :, tokens.index(query), tokens.index(key)]"
+        )
+    flat = answer[0] * h + answer[1]
+    if (layer, head) == divmod(flat, L) and L != h:
+        raise Wrong(
+            f"you divided the flat index {flat} by the number of layers ({L}): divmod(index, num_heads), "
+            f"with num_heads = attentions.shape[1] = {h}"
         )
     if (head, layer) == answer:
         raise Wrong(f"layer and head are swapped: you returned ({layer}, {head}), the order is (layer, head)")

@@ -29,6 +29,13 @@ def check_pool_orders(pool_orders) -> str:
         result = call(pool_orders, past.copy(), context.copy())
         if not isinstance(result, tuple) or len(result) != 2:
             raise Wrong(f"return a tuple (query, weights), got {type(result).__name__}")
+        if np.shape(result[0]) == (T_h,) and np.shape(result[1]) == (d,):
+            raise Wrong("you returned (weights, query): the order is (query, weights)")
+        if np.shape(result[0]) == (T_h, d):
+            raise Wrong(
+                f"the query has shape {np.shape(result[0])}: you weighted each order but did not add them up. "
+                "Sum over the orders: weights @ past gives shape (d,)"
+            )
         query = expect_shape(result[0], (d,), f"query for past {past.shape}")
         weights = expect_shape(result[1], (T_h,), f"weights for past {past.shape}")
         expected_q, expected_w = taste_query(past, np.arange(T_h), context=context)
@@ -38,9 +45,19 @@ def check_pool_orders(pool_orders) -> str:
             raise Wrong("every past order got the same weight: that is a plain average, not attention. Score the orders first.")
         if np.allclose(weights, _softmax(past @ context)):
             raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d) = sqrt({d}) before the softmax")
+        if np.allclose(weights, _softmax(past @ context / np.sqrt(T_h))):
+            raise Wrong(
+                f"you divided by sqrt(T_h) = sqrt({T_h}), the number of past orders: divide by sqrt(d) = sqrt({d}), "
+                "the length of one flavour vector (past.shape[1])"
+            )
         expect_close(weights, expected_w, f"weights for past {past.shape}")
         if np.allclose(query, past[int(weights.argmax())]):
             raise Wrong("the query is just the highest-weighted order: take the weighted sum of ALL past orders")
+        if np.allclose(query, past.mean(0)) or np.allclose(query, past.sum(0)):
+            raise Wrong(
+                "the query ignores the weights (a plain average or sum of the orders): weight each order by its "
+                "attention weight, weights @ past"
+            )
         expect_close(query, expected_q, f"query for past {past.shape}")
     return "your taste query pools the past orders with attention, just like attention.taste_query."
 
