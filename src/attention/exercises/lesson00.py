@@ -27,6 +27,8 @@ def check_split_appetite(split_appetite) -> str:
             raise Wrong(f"{what} divided by the largest entry; divide by the total instead so the shares sum to 1")
         if np.allclose(shares, bites / len(bites)):
             raise Wrong(f"{what} divided by the number of dishes ({len(bites)}); divide by the total number of bites instead")
+        if np.allclose(shares, np.exp(bites) / np.exp(bites).sum()):
+            raise Wrong(f"{what} is a softmax of the bites (exponentials): here just divide each entry by the total")
         if not np.isclose(shares.sum(), 1.0):
             raise Wrong(f"the shares of {what} sum to {shares.sum():.3f}, they must sum to 1")
         expect_close(shares, expected, what)
