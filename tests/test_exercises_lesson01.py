@@ -33,6 +33,7 @@ def test_scores_right_answers_pass():
         (lambda q, f: (f @ q)[:-1], "has shape (6,), expected (7,)"),
         (lambda q, f: f @ q + 1, "differs from the expected values"),
         (lambda q, f: f.T @ q, "ValueError"),
+        (lambda q, f: (f * q).sum(), "added up everything into one number"),
         (lambda q, f: "spicy", "should be an array of numbers"),
     ],
 )
@@ -97,6 +98,8 @@ def lookup_right(query, keys, values, temperature):
         (lambda q, k, v, t: lookup_right(q, k, v, t)[:2], "has shape (2,), expected (3,)"),
         (lambda q, k, v, t: softmax(k @ v) @ v, "ValueError"),
         (lambda q, k, v, t: v.mean(axis=0), "differs from the expected values"),
+        (lambda q, k, v, t: softmax(k @ q / t)[:, None] * v, "did not add them up"),
+        (lambda q, k, v, t: (softmax(k @ q / t)[:, None] * v).mean(axis=0), "you averaged the weighted values"),
     ],
 )
 def test_soft_lookup_typical_mistakes(answer, message):

@@ -32,6 +32,8 @@ def check_scores(scores) -> str:
             raise Wrong(f"{what} multiplied flavour by flavour but did not add up: sum over the flavours too (features @ query)")
         if got.shape == (d,) and np.allclose(got, (features * query).sum(axis=0)):
             raise Wrong(f"{what} added up over the dishes (axis 0): add up over the flavours, one score per dish")
+        if got.shape == () and np.isclose(got, (features * query).sum()):
+            raise Wrong(f"{what} added up everything into one number: sum over the flavours only (axis=-1)")
         got = expect_shape(got, (n,), what)
         if np.allclose(got, softmax(expected)):
             raise Wrong("you returned softmax weights: this step only scores the dishes, the softmax comes next")
@@ -93,11 +95,15 @@ def check_soft_lookup(soft_lookup) -> str:
         expected = weights @ values  # (d_v,)
         if got.shape == (n,) and np.allclose(got, weights):
             raise Wrong(f"{what} returned the weights {(n,)}: the meal is the weighted sum of the values, weights @ values")
+        if got.shape == (n, d_v) and np.allclose(got, weights[:, None] * values):
+            raise Wrong(f"{what} weighted each value but did not add them up: weights @ values sums over the dishes")
         if got.shape == (d,) and np.allclose(got, weights @ keys):
             raise Wrong(f"{what} mixed the keys: the meal is a weighted sum of the VALUES {values.shape}")
         got = expect_shape(got, (d_v,), what)
         if np.allclose(got, scores @ values):
             raise Wrong("you mixed the values with the raw scores: turn the scores into weights with a softmax first")
+        if np.allclose(got, expected / n):
+            raise Wrong(f"you averaged the weighted values (divided by n = {n}): the weights already sum to 1, just add them up")
         if np.allclose(got, values[int(np.argmax(scores))]):
             raise Wrong("you returned only the best dish's value, a hard lookup: mix ALL the values, weighted by the softmax")
         if temperature != 1.0 and np.allclose(got, softmax(scores * temperature) @ values):
