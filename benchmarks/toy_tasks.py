@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import torch
 
 from attention import DecoderConfig, TinyDecoder, ToyTask, answer_loss, mirror_hits, sequence_accuracy, train
+from attention.dates import BOS, EOS, DateTask
+from attention.seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 
 
 @dataclass
@@ -65,10 +67,26 @@ def sort_task(quick: bool) -> Result:
     return Result(_held_out_accuracy(model, task), seconds, note=f"L={task.length}")
 
 
+def dates_task(quick: bool) -> Result:
+    """Lesson 05: the encoder-decoder Transformer rewrites human-written dates as ISO dates (same budget as the notebook)."""
+    task = DateTask(seed=0, batch_size=64)
+    torch.manual_seed(0)
+    config = Seq2SeqConfig(len(task.vocab), d_model=64, num_heads=4, d_ff=128, num_decoder_layers=2, max_len=32)
+    model = Seq2SeqTransformer(config)
+    start = time.perf_counter()
+    train(model, task.make_batch, lambda m, b: m.loss(*b), steps=20 if quick else 500, lr=5e-3, seed=0, progress=False)
+    seconds = time.perf_counter() - start
+    held = task.to_batch(task.heldout())
+    pred = model.greedy_decode(held.src, BOS, EOS, max_len=held.target.shape[1])  # (N, 11)
+    note = f"{len(held.src)} held-out dates, 12 formats"
+    return Result(sequence_accuracy(pred, held.target), seconds, target=0.99, max_seconds=60.0, note=note)
+
+
 # (name, function): add a task by appending one entry.
 TASKS: list[tuple[str, Callable[[bool], Result]]] = [
     ("reverse (06, causal decoder)", reverse_task),
     ("sort (06, causal decoder)", sort_task),
+    ("dates (05, encoder-decoder)", dates_task),
 ]
 
 

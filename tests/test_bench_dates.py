@@ -1,0 +1,24 @@
+"""The dates entry of the toy-task benchmark (lesson 05) runs in quick mode and prints its row."""
+
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import toy_tasks  # noqa: E402
+
+
+def test_dates_entry_quick(capsys):
+    assert any(name.startswith("dates") for name, _ in toy_tasks.TASKS)
+    threads = torch.get_num_threads()
+    try:
+        toy_tasks.main(["--quick", "--only", "dates"])
+    finally:
+        torch.set_num_threads(threads)
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("dates")]
+    assert len(rows) == 1
+    acc, seconds = (float(v) for v in rows[0].split(")")[1].split()[:2])
+    assert 0.0 <= acc <= 1.0 and seconds > 0
+    assert "1000 held-out dates" in rows[0]
