@@ -49,6 +49,7 @@ def test_attention_weights_right_answers_pass(answer):
             "softmax over the whole matrix",
         ),
         (lambda Q, K: Q @ K.T / np.sqrt(Q.shape[-1]), "these are the scaled scores, not weights"),
+        (lambda Q, K: softmax(Q @ K.T) / np.sqrt(Q.shape[-1]), "AFTER the softmax"),
         (lambda Q, K: 2 * weights_right(Q, K), "should sum to 1"),
         (lambda Q, K: weights_right(Q, K)[:, :-1], "has shape (4, 3), expected (4, 4)"),
         (lambda Q, K: weights_right(Q, K) * np.nan, "contain NaN"),
@@ -126,6 +127,12 @@ def _if_mask(Q, K, V, mask=None):
     return make_sdp()(Q, K, V, mask)
 
 
+def _unguarded_mask(Q, K, V, mask=None):
+    scores = np.where(mask, Q @ K.T / np.sqrt(Q.shape[-1]), -np.inf)  # no `if mask is not None`: None masks everything
+    weights = softmax(scores, axis=-1)
+    return weights @ V, weights
+
+
 @pytest.mark.parametrize(
     "answer, message",
     [
@@ -144,6 +151,7 @@ def _if_mask(Q, K, V, mask=None):
         (lambda Q, K, V, mask=None: (V[:4], make_sdp()(Q, K, V, mask)[1]), "differs from the expected values"),
         (lambda Q, K, V, mask=None: (make_sdp()(Q, K, V, mask)[0][:, :2], make_sdp()(Q, K, V, mask)[1]), "expected (4, 3)"),
         (_if_mask, "Test for a missing mask with `if mask is not None:`"),
+        (_unguarded_mask, "np.where(None, scores, -np.inf) masks everything"),
     ],
 )
 def test_scaled_dot_product_typical_mistakes(answer, message):

@@ -26,6 +26,8 @@ def _weights_mistakes(Q: np.ndarray, K: np.ndarray) -> dict[str, np.ndarray]:
         f"expected softmax(Q K^T / sqrt(d_k)) with d_k = {d_k}": softmax(scores),
         f"divided the scores by d_k = {d_k} instead of by sqrt(d_k) = sqrt({d_k})": softmax(scores / d_k),
         f"multiplied the scores by sqrt(d_k) instead of dividing by it (d_k = {d_k})": softmax(scores * math.sqrt(d_k)),
+        "divided the weights by sqrt(d_k) AFTER the softmax, so the rows no longer sum to 1: divide the SCORES by "
+        "sqrt(d_k), then take the softmax": softmax(scores) * right_scale,
         "softmax over the wrong axis: your COLUMNS sum to 1, but each ROW (one query) must sum to 1. "
         "Use softmax(scores, axis=-1) (over the keys)": softmax(scores * right_scale, axis=0),
         "softmax over the whole matrix (all entries together sum to 1): each ROW (one query) must sum to 1, "
@@ -143,6 +145,11 @@ def _check_masked_case(scaled_dot_product, Q, K, V, mask, label: str) -> None:
         masked = weights[~mask]
         if np.isnan(masked).any() or not np.all(masked == 0):
             raise Wrong(f"masked weights must be exactly 0 ({label}), yours go up to {np.nanmax(np.abs(masked)):.2e}")
+    if mask is None and (np.isnan(weights).all() or np.allclose(weights, 0.0)):
+        raise Wrong(
+            "with mask=None every weight is 0 (or NaN): np.where(None, scores, -np.inf) masks everything. "
+            "Apply the mask only `if mask is not None:`"
+        )
     if mask is None:
         _diagnose_weights(weights, expected_w, Q, K, f"weights ({label})")
     else:
