@@ -49,12 +49,12 @@ class Settings:
     warmup: int  # untimed rounds first
 
 
-FULL = Settings([(8, 128, 256, 8), (8, 512, 512, 8), (8, 1024, 768, 12)], [1024, 2048, 4096, 8192, 16384], 64, 256, 5, 1)
+FULL = Settings([(8, 128, 256, 8), (8, 512, 512, 8), (8, 1024, 768, 12)], [1024, 2048, 4096, 8192, 16384], 64, 256, 7, 1)
 QUICK = Settings([(2, 16, 32, 4)], [64, 128, 256], 16, 32, 2, 1)
 
 
-def race(candidates: dict[str, Callable[[], object]], rounds: int, warmup: int) -> dict[str, float]:
-    """Median seconds per candidate; each round runs every candidate once, so load changes hit all alike."""
+def race(candidates: dict[str, Callable[[], object]], rounds: int, warmup: int) -> dict[str, list[float]]:
+    """Seconds of every round per candidate; each round runs every candidate once, so load changes hit all alike."""
     for _ in range(warmup):
         for fn in candidates.values():
             fn()
@@ -64,7 +64,21 @@ def race(candidates: dict[str, Callable[[], object]], rounds: int, warmup: int) 
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return times
+
+
+def paired_ratio(times: dict[str, list[float]], a: str, b: str) -> float:
+    """Median over rounds of time(a) / time(b), both measured back to back in the same round."""
+    return statistics.median(ta / tb for ta, tb in zip(times[a], times[b]))
+
+
+def spread(times: dict[str, list[float]], a: str, b: str) -> float:
+    """How much the per-round ratio a/b varies: (75th - 25th percentile) / median; the noise to judge a verdict by."""
+    ratios = [ta / tb for ta, tb in zip(times[a], times[b])]
+    if len(ratios) < 2:
+        return 0.0
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    return (q3 - q1) / statistics.median(ratios)
 
 
 def direct_sdpa(ours: MultiHeadAttention, x: torch.Tensor) -> torch.Tensor:
@@ -107,13 +121,14 @@ def bench_mha(s: Settings) -> list[dict]:
 
         both = race({name: fwd_bwd(fn) for name, fn in calls.items()}, s.rounds, s.warmup)
         for mode, t in (("forward", fwd), ("fwd+bwd", both)):
-            rows.append({"size": f"B={B} T={T} d={d} h={h}", "mode": mode, **t})
+            rows.append({"size": f"B={B} T={T} d={d} h={h}", "mode": mode, "times": t})
     return rows
 
 
 def print_mha(rows: list[dict]) -> None:
     names = ["ours weights", "torch MHA weights", "ours sdpa", "torch MHA no weights", "direct sdpa"]
-    print("\n## MultiHeadAttention (median ms; ratios: ours/torch MHA in the same mode, ours sdpa/direct sdpa)")
+    print("\n## MultiHeadAttention (median ms; ratios are medians of per-round ratios: ours/torch MHA in the same mode,")
+    print("## ours sdpa/direct sdpa)")
     header = (
         f"{'size':<26} {'mode':<8} "
         + " ".join(f"{n:>20}" for n in names)
@@ -122,10 +137,11 @@ def print_mha(rows: list[dict]) -> None:
     print(header)
     print("-" * len(header))
     for r in rows:
-        times = " ".join(f"{1000 * r[n]:>20.2f}" for n in names)
+        t = r["times"]
+        times = " ".join(f"{1000 * statistics.median(t[n]):>20.2f}" for n in names)
         ratios = (
-            f" {r['ours weights'] / r['torch MHA weights']:>12.2f} {r['ours sdpa'] / r['torch MHA no weights']:>15.2f}"
-            f" {r['ours sdpa'] / r['direct sdpa']:>12.2f}"
+            f" {paired_ratio(t, 'ours weights', 'torch MHA weights'):>12.2f}"
+            f" {paired_ratio(t, 'ours sdpa', 'torch MHA no weights'):>15.2f} {paired_ratio(t, 'ours sdpa', 'direct sdpa'):>12.2f}"
         )
         print(f"{r['size']:<26} {r['mode']:<8} {times}{ratios}")
 
@@ -141,7 +157,7 @@ def bench_tiled(s: Settings) -> list[dict]:
             "torch sdpa": lambda: F.scaled_dot_product_attention(q, k, v),  # noqa: B023
         }
         error = (calls["naive"]() - calls["tiled"]()).abs().max().item()
-        times = race(calls, max(1, s.rounds - 2), s.warmup)
+        times = {name: statistics.median(t) for name, t in race(calls, max(1, s.rounds - 2), s.warmup).items()}
         peaks = {name: peak_memory_bytes(fn) for name, fn in calls.items()}
         rows.append({"T": T, "times": times, "peaks": peaks, "max_abs_diff": error})
     return rows
@@ -196,25 +212,14 @@ def main(argv=None) -> None:
         rows = bench_mha(s)
         print_mha(rows)
         big = [r for r in rows if r["mode"] == "forward"][-1]
-        print(f"\nTargets at the largest size ({big['size']}, forward):")
-        verdict(
-            "ours weights / torch MHA need_weights=True",
-            big["ours weights"] / big["torch MHA weights"],
-            "<= 1.10",
-            big["ours weights"] / big["torch MHA weights"] <= 1.10,
-        )
-        verdict(
-            "ours sdpa / torch MHA need_weights=False",
-            big["ours sdpa"] / big["torch MHA no weights"],
-            "<= 1.10",
-            big["ours sdpa"] / big["torch MHA no weights"] <= 1.10,
-        )
-        verdict(
-            "ours sdpa / direct sdpa",
-            big["ours sdpa"] / big["direct sdpa"],
-            "<= 1.05",
-            big["ours sdpa"] / big["direct sdpa"] <= 1.05,
-        )
+        print(f"\nTargets at the largest size ({big['size']}, forward; spread = interquartile range of the per-round ratio):")
+        for a, b, limit in (
+            ("ours weights", "torch MHA weights", 1.10),
+            ("ours sdpa", "torch MHA no weights", 1.10),
+            ("ours sdpa", "direct sdpa", 1.05),
+        ):
+            ratio = paired_ratio(big["times"], a, b)
+            verdict(f"{a} / {b}", ratio, f"<= {limit:.2f}; spread {100 * spread(big['times'], a, b):.0f}%", ratio <= limit)
     if not args.skip_tiled:
         rows = bench_tiled(s)
         slopes = print_tiled(rows, s)
