@@ -33,6 +33,12 @@ def _sa(X, W_q, W_k, W_v, *, scale=True, dim=-1, swap=False, same_qk=False, valu
     return w @ V, w
 
 
+def _sa_scaled_by(X, W_q, W_k, W_v, size):
+    Q, K, V = X @ W_q, X @ W_k, X @ W_v
+    w = torch.softmax(Q @ K.T / math.sqrt(size), dim=-1)
+    return w @ V, w
+
+
 def test_self_attention_right_answers_pass():
     assert check_self_attention(sa_right).passed
     assert check_self_attention(sa_numpy).passed  # NumPy results are fine too
@@ -53,6 +59,9 @@ def test_self_attention_right_answers_pass():
         (lambda *a: (sa_right(*a)[0] + 1, sa_right(*a)[1]), "differs from the expected values"),
         (lambda *a: (sa_right(*a)[0], sa_right(*a)[1][:, :-1]), "has shape (5, 4), expected (5, 5)"),
         (lambda X, *a: 1 / 0, "ZeroDivisionError"),
+        (lambda *a: sa_right(*a)[::-1], "you returned (weights, output)"),
+        (lambda X, W_q, W_k, W_v: _sa_scaled_by(X, W_q, W_k, W_v, W_v.shape[-1]), "sqrt(d_v = 3, the size of the values)"),
+        (lambda X, W_q, W_k, W_v: _sa_scaled_by(X, W_q, W_k, W_v, X.shape[-1]), "sqrt(d = 6, the size of X's rows)"),
     ],
 )
 def test_self_attention_typical_mistakes(answer, message):
@@ -88,7 +97,7 @@ def test_permutation_test_right_answers_pass():
         (lambda f, X, p: torch.allclose(f(X[p]), f(X), atol=1e-6), "not with f(X)"),  # invariance, not equivariance
         (lambda f, X, p: torch.allclose(f(X[p]), f(X)[torch.argsort(p)], atol=1e-6), "not with the inverse permutation"),
         (lambda f, X, p: True, "is NOT permutation-equivariant but you said True"),
-        (lambda f, X, p: torch.isclose(f(X[p]), f(X)[p]), "return True or False"),
+        (lambda f, X, p: torch.isclose(f(X[p]), f(X)[p]), "(5, 4) element-by-element comparisons"),
         (lambda f, X, p: "yes", "return True or False"),
     ],
 )

@@ -32,6 +32,9 @@ def check_self_attention(self_attention) -> str:
             raise Wrong(f"return a tuple (output, weights), got {type(result).__name__}")
         Q, K, V = X @ W_q, X @ W_k, X @ W_v  # (T, d_k), (T, d_k), (T, d_v)
         expected_out, expected_w = (t.numpy() for t in scaled_dot_product_attention(Q, K, V))
+        first = as_array(result[0], "output")
+        if first.shape == (T, T) and np.allclose(first, expected_w):
+            raise Wrong("you returned (weights, output): return (output, weights), in that order")
         weights = expect_shape(result[1], (T, T), f"weights for X of shape {(T, d)}")
         if np.isnan(weights).any():
             raise Wrong("your weights contain NaN")
@@ -43,6 +46,10 @@ def check_self_attention(self_attention) -> str:
             raise Wrong(f"each row of the weights should sum to 1 (softmax over the keys); your row sums are {sums}")
         if np.allclose(weights, _softmax(Q @ K.T)):
             raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d_k) = sqrt({d_k}) before the softmax")
+        for name, size in ((f"d_v = {d_v}, the size of the values", d_v), (f"d = {d}, the size of X's rows", d)):
+            if size != d_k and np.allclose(weights, _softmax(Q @ K.T / math.sqrt(size))):
+                raise Wrong(f"you divided by sqrt({name}): scale by sqrt(d_k) = sqrt({d_k}), the size of the queries and keys "
+                            "(K.shape[-1])")
         if np.allclose(weights, _softmax(K @ Q.T / math.sqrt(d_k))):
             raise Wrong("queries and keys are swapped: row i holds query i's scores, Q @ K.T (Q = X @ W_q, K = X @ W_k)")
         if np.allclose(weights, expected_w.T):
@@ -83,6 +90,9 @@ def check_permutation_test(is_permutation_equivariant) -> str:
         answer = call(is_permutation_equivariant, f, X.clone(), perm.clone())
         if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.dtype in (torch.bool, np.bool_) and answer.ndim == 0:
             answer = bool(answer)  # torch.equal/allclose give Python bools; a 0-d bool tensor is fine too
+        if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.ndim > 0:
+            raise Wrong(f"you returned {tuple(answer.shape)} element-by-element comparisons: return ONE True or False for the "
+                        "whole function, e.g. with torch.allclose(a, b, atol=1e-6)")
         if not isinstance(answer, (bool, np.bool_)):
             raise Wrong(f"return True or False (one answer for the whole function), got {type(answer).__name__}")
         if bool(answer) == expected:
