@@ -41,7 +41,7 @@ def softmax_torch(scores: torch.Tensor, dim: int = -1, temperature: float = 1.0)
     """
     if not temperature > 0:
         raise ValueError(f"temperature must be > 0, got {temperature}")
-    z = scores / temperature
+    z = scores if temperature == 1.0 else scores / temperature
     all_masked = torch.isneginf(z).all(dim=dim, keepdim=True)
     z = z.masked_fill(all_masked, 0.0)  # any finite value; the row is zeroed below
     return torch.softmax(z, dim=dim).masked_fill(all_masked, 0.0)
