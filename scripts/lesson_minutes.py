@@ -1,4 +1,4 @@
-"""Measure how long each lesson takes in a workshop, and write the half-day and full-day plans.
+"""Measure how long each lesson takes in a workshop, and write the half-day, full-day and second-day plans.
 
 Minutes per notebook = reading (words in markdown cells / words per minute)
 + code cells x minutes per code cell (read it, run it, look at the output)
@@ -65,11 +65,13 @@ class Lesson:
 
 # Which lessons each plan covers, and its breaks (after which lesson, minutes, label).
 PLANS = {
-    "Half day (about 3.5 hours)": (["00", "01", "02", "03", "04"], [("02", 15, "break")]),
-    "Full day (about 7 hours)": (
-        ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"],
-        [("02", 15, "break"), ("04", 60, "lunch"), ("06", 15, "break")],
+    "Half day: 00-03": (["00", "01", "02", "03"], [("01", 15, "break")]),
+    "Full day: 00-06": (
+        ["00", "01", "02", "03", "04", "05", "06"],
+        [("02", 15, "break"), ("03", 60, "lunch"), ("05", 15, "break")],
     ),
+    "Two days, day 1: 00-04": (["00", "01", "02", "03", "04"], [("02", 15, "break"), ("03", 60, "lunch")]),
+    "Two days, day 2: 05-09": (["05", "06", "07", "08", "09"], [("06", 15, "break"), ("07", 60, "lunch")]),
 }
 
 
