@@ -45,7 +45,7 @@ offline-env: ## Create .venv from wheelhouse/ only, without internet (see docs/W
 	@touch $(STAMP)
 
 lab: env ## Open the course in JupyterLab (start with notebooks/00_start_here.ipynb)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 app: env ## Open the attention explorer: type a sentence, see the real model's attention (Streamlit)
 	$(BIN)/streamlit run app/attention_explorer.py --browser.gatherUsageStats false --browser.serverAddress localhost
