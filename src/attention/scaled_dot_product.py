@@ -72,7 +72,7 @@ def scaled_dot_product_attention(
         weights = torch.softmax(scores, dim=-1)  # (..., T_q, T_k)
     elif mask is None:
         # Without autograd nothing needs the scores again: write the weights over them. This saves allocating a
-        # second T_q x T_k buffer, the slowest part at long T; torch's own MultiheadAttention does the same.
+        # second T_q x T_k buffer, which at long T costs more time than the softmax itself (benchmarks/).
         weights = torch.softmax(scores, dim=-1, out=scores)  # (..., T_q, T_k)
     else:
         scores.masked_fill_(~mask, float("-inf"))  # masked keys can never win (in place: scores is ours)
