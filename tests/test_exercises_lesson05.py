@@ -37,6 +37,23 @@ def cross_wrong_axis(dec, enc, w_q, w_k, w_v):
     return w @ v, w
 
 
+def cross_values_from_decoder(dec, enc, w_q, w_k, w_v):
+    out, w = cross_right(dec, enc, w_q, w_k, w_v)
+    return w @ (dec @ w_v), w
+
+
+def cross_keys_from_decoder(dec, enc, w_q, w_k, w_v):
+    q, k = dec @ w_q, dec @ w_k
+    w = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1)
+    return w @ (enc @ w_v), w
+
+
+def cross_divided_by_d_k(dec, enc, w_q, w_k, w_v):
+    q, k, v = dec @ w_q, enc @ w_k, enc @ w_v
+    w = torch.softmax(q @ k.transpose(-2, -1) / q.shape[-1], dim=-1)
+    return w @ v, w
+
+
 def test_cross_attention_right_answers_pass():
     assert check_cross_attention(cross_right).passed
     assert check_cross_attention(lambda *a: tuple(x.numpy() for x in cross_right(*a))).passed  # NumPy results are fine
@@ -52,6 +69,10 @@ def test_cross_attention_right_answers_pass():
         (lambda *a: cross_right(*a)[1], "return a tuple (output, weights)"),
         (lambda *a: (cross_right(*a)[0] + 1, cross_right(*a)[1]), "output differs"),
         (lambda *a: 1 / 0, "ZeroDivisionError"),
+        (cross_values_from_decoder, "the values come from the decoder"),
+        (cross_keys_from_decoder, "the keys come from the decoder"),
+        (cross_divided_by_d_k, "you divided the scores by d_k = 8"),
+        (lambda *a: cross_right(*a)[::-1], "return them in the order (output, weights)"),
     ],
 )
 def test_cross_attention_typical_mistakes(answer, message):
@@ -95,6 +116,14 @@ def test_padded_cross_weights_right_answer_passes():
         (padded_inverted, "the mask is inverted"),
         (lambda scores, src, pad_id: padded_right(scores, src, 0), "padding was ignored"),  # pad_id hard-coded to 0
         (lambda scores, src, pad_id: padded_right(scores, src, pad_id)[:, :1], "has shape (3, 1, 7), expected (3, 4, 7)"),
+        (
+            lambda scores, src, pad_id: torch.softmax(scores.masked_fill((src == pad_id)[:, None, :], 0.0), -1),
+            "you filled the padded scores with 0",
+        ),
+        (
+            lambda scores, src, pad_id: torch.softmax(scores.masked_fill((src == pad_id)[:, None, :], float("-inf")), -2),
+            "your weights contain NaN",
+        ),
     ],
 )
 def test_padded_cross_weights_typical_mistakes(answer, message):
@@ -126,6 +155,10 @@ def test_shift_right_right_answer_passes():
         (lambda target, bos_id: torch.cat([torch.full((2, 1), bos_id), target], 1), "must keep the target's length T=5"),
         (lambda target, bos_id: torch.cat([torch.full((2, 1), 1), target[:, :-1]], 1), "must be <bos> (bos_id=0)"),
         (lambda target, bos_id: target[:, :-1], "has shape (2, 4), expected (2, 5)"),
+        (
+            lambda target, bos_id: torch.cat([torch.full((2, 1), bos_id), target[:, 1:]], 1),
+            "you overwrote the first target token",
+        ),
     ],
 )
 def test_shift_right_typical_mistakes(answer, message):

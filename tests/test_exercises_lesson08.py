@@ -39,6 +39,11 @@ def update_old_max(m, s, chunk):
     return new_m, s * torch.exp(m - new_m) + torch.exp(chunk - m[:, None]).sum(-1)
 
 
+def update_chunk_own_max(m, s, chunk):
+    new_m = torch.maximum(m, chunk.amax(-1))
+    return new_m, s * torch.exp(m - new_m) + torch.exp(chunk - chunk.amax(-1, keepdim=True)).sum(-1)
+
+
 def update_no_max(m, s, chunk):
     new_m = torch.maximum(m, chunk.amax(-1))
     return new_m, s + torch.exp(chunk).sum(-1)
@@ -57,6 +62,7 @@ def test_online_softmax_update_right_answers_pass():
         (update_chunk_max_only, "max of the running max AND the chunk's max"),
         (update_old_max, "subtract new_max"),
         (update_no_max, "subtract new_max"),
+        (update_chunk_own_max, "not the chunk's own max"),
         (lambda m, s, chunk: update_right(m, s, chunk)[1], "return a tuple (new_max, new_sum)"),
         (lambda m, s, chunk: (update_right(m, s, chunk)[0][:2], update_right(m, s, chunk)[1]), "should have shape (3,)"),
         (
@@ -100,6 +106,7 @@ def test_kv_cache_bytes_right_answer_passes():
         (lambda *a: bytes_right(*a) // a[2], "multiply by num_layers=12"),
         (lambda *a: bytes_right(*a) // a[0], "multiply by batch=3"),
         (lambda *a: bytes_right(*a) // a[3], "num_kv_heads=5"),
+        (lambda *a: bytes_right(*a) // (a[2] * a[3]), "multiply by num_layers=12 AND num_kv_heads=5"),
         (lambda *a: bytes_right(*a) + 1, "expected 92160000"),
         (lambda *a: "many", "return a number of bytes"),
     ],

@@ -25,18 +25,21 @@ def _inputs(seed: int, B: int = 2, T_out: int = 4, T_in: int = 6, d: int = 8, d_
 def check_cross_attention(cross_attention) -> str:
     """Check ``cross_attention(dec (B, T_out, d), enc (B, T_in, d), w_q, w_k, w_v) -> (output, weights)``."""
     expect_callable(cross_attention, "cross_attention")
-    for seed, (B, T_out, T_in) in ((0, (2, 4, 6)), (1, (3, 7, 3))):
+    # first T_out == T_in, so that mixing up the decoder and the encoder runs and can be named; then different lengths
+    for seed, (B, T_out, T_in) in ((2, (2, 6, 6)), (0, (2, 4, 6)), (1, (3, 7, 3))):
         dec, enc, w_q, w_k, w_v = _inputs(seed, B, T_out, T_in)
         result = call(cross_attention, dec.clone(), enc.clone(), w_q, w_k, w_v)
         if not isinstance(result, tuple) or len(result) != 2:
             raise Wrong(f"return a tuple (output, weights), got {type(result).__name__}")
         output, weights = as_array(result[0], "output"), as_array(result[1], "weights")
-        if weights.shape == (B, T_in, T_out):
+        if output.shape == (B, T_out, T_in) and weights.shape == (B, T_out, w_v.shape[-1]) and T_in != w_v.shape[-1]:
+            raise Wrong("you returned (weights, output): return them in the order (output, weights)")
+        if weights.shape == (B, T_in, T_out) and T_in != T_out:
             raise Wrong(
                 f"weights have shape {weights.shape} = (B, T_in, T_out): queries and keys are swapped. Queries come "
                 "from the DECODER (dec @ w_q: what I need to write next), keys and values from the ENCODER (enc)."
             )
-        if weights.shape == (B, T_out, T_out):
+        if weights.shape == (B, T_out, T_out) and T_in != T_out:
             raise Wrong(
                 f"weights have shape {weights.shape} = (B, T_out, T_out): that is self-attention over the decoder. "
                 "Keys and values come from the encoder output enc (what the input says)."
@@ -52,8 +55,27 @@ def check_cross_attention(cross_attention) -> str:
         if np.allclose(weights, unscaled, atol=1e-5):
             d_k = q.shape[-1]
             raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d_k) = sqrt({d_k}) before the softmax")
+        if np.allclose(weights, torch.softmax(q @ k.transpose(-2, -1) / q.shape[-1], dim=-1).numpy(), atol=1e-5):
+            raise Wrong(f"you divided the scores by d_k = {q.shape[-1]}: divide by its square root, sqrt(d_k)")
+        mixed_up = {
+            "queries and keys are swapped: queries come from the DECODER (dec @ w_q), keys and values from the ENCODER": (
+                enc @ w_q,
+                dec @ w_k,
+                dec @ w_v,
+            ),
+            "the keys come from the decoder, as in self-attention over the decoder: keys (and values) come from the encoder "
+            "output, k = enc @ w_k": (q, dec @ w_k, v),
+        }
+        for message, (q_, k_, v_) in mixed_up.items() if T_in == T_out else ():  # these run only when T_in == T_out
+            if np.allclose(weights, scaled_dot_product_attention(q_, k_, v_)[1].numpy(), atol=1e-5):
+                raise Wrong(message)
         expect_close(weights, expected_w.numpy(), "weights", atol=1e-4)
-        expect_close(expect_shape(output, (B, T_out, v.shape[-1]), "output"), expected_out.numpy(), "output", atol=1e-4)
+        output = expect_shape(output, (B, T_out, v.shape[-1]), "output")
+        if T_in == T_out and np.allclose(output, (expected_w @ (dec @ w_v)).numpy(), atol=1e-4):
+            raise Wrong(
+                "the weights are right but the values come from the decoder: v = enc @ w_v (what each INPUT position says)"
+            )
+        expect_close(output, expected_out.numpy(), "output", atol=1e-4)
     return "queries from the decoder, keys and values from the encoder: one row per output position, one column per input."
 
 
@@ -84,8 +106,15 @@ def check_padded_cross_weights(padded_cross_weights) -> str:
                 "padded positions get 0 but the rows no longer sum to 1: you zeroed the weights AFTER the softmax. "
                 "Mask the scores (-inf) BEFORE the softmax."
             )
+        if np.allclose(got, torch.softmax(scores.masked_fill(~mask, 0.0), dim=-1).numpy(), atol=1e-5):
+            raise Wrong("you filled the padded scores with 0: a score of 0 still gets weight after the softmax. Fill with -inf.")
         if np.allclose(np.nan_to_num(got[0] * is_pad[0]).sum(-1), 1.0, atol=1e-5):  # sequence 0 has padding
             raise Wrong(f"all the weight sits on the padding: the mask is inverted (pad_id={pad_id} marks positions to IGNORE)")
+        if np.isnan(got).any():
+            raise Wrong(
+                "your weights contain NaN: a softmax over a slice that is all -inf. Take the softmax over the last axis "
+                "(the input positions T_in): every row has real input positions."
+            )
         if not np.allclose(got[is_pad], 0.0, atol=1e-6):
             worst = got[is_pad].max()
             raise Wrong(f"padded positions (where src == pad_id={pad_id}) must get weight 0, yours get up to {worst:.3f}")
@@ -112,6 +141,8 @@ def check_shift_right(shift_right) -> str:
             raise Wrong("the decoder input equals the target: not shifted, so the decoder would see the token it must predict")
         if np.array_equal(got, torch.cat([target[:, 1:], torch.full((B, 1), bos_id)], dim=1).numpy()):
             raise Wrong("you shifted LEFT: the decoder input must be <bos> followed by the target without its last token")
+        if np.array_equal(got, torch.cat([torch.full((B, 1), bos_id), target[:, 1:]], dim=1).numpy()):
+            raise Wrong("you overwrote the first target token with <bos>: shift instead, <bos> followed by target[:, :-1]")
         if np.array_equal(got[:, 1:], expected[:, 1:]) and not np.array_equal(got[:, 0], expected[:, 0]):
             raise Wrong(f"the first decoder input must be <bos> (bos_id={bos_id}), got {got[:, 0].astype(int).tolist()}")
         expect_close(got, expected, "decoder input")

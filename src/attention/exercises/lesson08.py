@@ -64,6 +64,9 @@ def check_online_softmax_update(update) -> str:
             + chunk_part,
             "exp of raw scores overflows for large scores: subtract new_max inside exp (and rescale the old sum)": s
             + torch.exp(x).sum(-1),
+            "the chunk's exponentials must be relative to new_max too: exp(chunk - new_max[:, None]), not the chunk's own max": s
+            * torch.exp(m - safe)
+            + torch.exp(x - x.amax(-1, keepdim=True)).sum(-1),
         }
         for message, wrong in mistakes.items():
             if np.allclose(got_s, wrong.numpy()) and not np.allclose(got_s, want_s.numpy()):
@@ -95,6 +98,10 @@ def check_kv_cache_bytes(cache_bytes) -> str:
             (want / num_layers, f"every layer keeps its own keys and values: multiply by num_layers={num_layers}"),
             (want / batch, f"every sequence in the batch has its own cache: multiply by batch={batch}"),
             (want / num_kv_heads, f"each of the num_kv_heads={num_kv_heads} key/value heads is cached: multiply by it"),
+            (
+                want / (num_layers * num_kv_heads),
+                f"multiply by num_layers={num_layers} AND num_kv_heads={num_kv_heads}: every layer caches every kv head",
+            ),
         ]
         for value, message in mistakes:
             if np.isclose(got, value):
