@@ -3,20 +3,14 @@
 import sys
 from pathlib import Path
 
-import torch
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import toy_tasks  # noqa: E402
 
 
-def test_dates_entry_quick(capsys):
+def test_dates_entry_quick(capsys, one_thread):
     assert any(name.startswith("dates") for name, _ in toy_tasks.TASKS)
-    threads = torch.get_num_threads()
-    try:
-        toy_tasks.main(["--quick", "--only", "dates"])
-    finally:
-        torch.set_num_threads(threads)
+    toy_tasks.main(["--quick", "--only", "dates"])  # sets one thread; the one_thread fixture restores the count
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("dates")]
     assert len(rows) == 1
     acc, seconds = (float(v) for v in rows[0].split(")")[1].split()[:2])

@@ -4,8 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import torch
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -18,12 +16,8 @@ def test_tasks_are_name_function_entries():
     assert all(callable(run) for _, run in toy_tasks.TASKS)
 
 
-def test_toy_tasks_quick_prints_a_table(capsys):
-    threads = torch.get_num_threads()
-    try:
-        toy_tasks.main(["--quick", "--only", "reverse"])
-    finally:
-        torch.set_num_threads(threads)
+def test_toy_tasks_quick_prints_a_table(capsys, one_thread):
+    toy_tasks.main(["--quick", "--only", "reverse"])  # sets one thread; the one_thread fixture restores the count
     lines = capsys.readouterr().out.splitlines()
     assert "threads=1" in lines[0] and "QUICK" in lines[0]
     assert "held-out acc" in lines[1]

@@ -7,16 +7,9 @@ from attention.dates import BOS, EOS, PAD, DateTask
 from attention.seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from attention.train import train
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 V = 20  # vocabulary size of the random tests
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models run fastest on one thread (two threads on a busy 2-core machine were 10x slower)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def make_model(seed=0, **sizes):

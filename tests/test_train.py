@@ -11,6 +11,8 @@ from attention.block import PositionalEncoding, TransformerBlock
 from attention.tasks import ToyTask
 from attention.train import sequence_accuracy, train
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 
 class _Encoder(nn.Module):
     """Embedding + positions + one block + linear: output i predicts target i (no mask needed)."""
@@ -39,14 +41,6 @@ def _setup(seed=0, length=5):
         return F.cross_entropy(m(x).flatten(0, 1), y.flatten())
 
     return task, model, make_batch, loss_fn
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny models train faster (and steadier) on one thread
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_training_reaches_target_on_held_out_data():

@@ -8,13 +8,7 @@ from attention.tasks import ToyTask
 from attention.train import sequence_accuracy, train
 from attention.transformer import DecoderConfig, TinyDecoder, answer_loss, mirror_hits
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _model(seed=0, **kw):
