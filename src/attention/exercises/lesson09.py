@@ -9,13 +9,9 @@ import numpy as np
 import torch
 
 from ..recommend import taste_query
+from ..softmax import softmax
 from ..vision import image_to_patches
 from ._core import Wrong, call, checker, expect_callable, expect_close, expect_shape
-
-
-def _softmax(x: np.ndarray) -> np.ndarray:
-    z = np.exp(x - x.max())
-    return z / z.sum()
 
 
 @checker("pool my past orders")
@@ -43,9 +39,9 @@ def check_pool_orders(pool_orders) -> str:
             raise Wrong(f"the weights should sum to 1 (softmax over the past orders), yours sum to {weights.sum():.4f}")
         if np.allclose(weights, 1.0 / T_h):
             raise Wrong("every past order got the same weight: that is a plain average, not attention. Score the orders first.")
-        if np.allclose(weights, _softmax(past @ context)):
+        if np.allclose(weights, softmax(past @ context)):
             raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d) = sqrt({d}) before the softmax")
-        if np.allclose(weights, _softmax(past @ context / np.sqrt(T_h))):
+        if np.allclose(weights, softmax(past @ context / np.sqrt(T_h))):
             raise Wrong(
                 f"you divided by sqrt(T_h) = sqrt({T_h}), the number of past orders: divide by sqrt(d) = sqrt({d}), "
                 "the length of one flavour vector (past.shape[1])"
