@@ -68,15 +68,15 @@ def scaled_dot_product_attention(
     # Scaling the queries (T_q x d_k numbers) instead of the scores (T_q x T_k) gives the same result with far
     # less work when T_k is large; torch's own attention does the same.
     scores = (query * scale) @ key.transpose(-2, -1)  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
-    if mask is None and scores.requires_grad:
+    if mask is not None:
+        scores.masked_fill_(~mask, float("-inf"))  # masked keys can never win (in place: scores is ours)
+        weights = softmax_torch(scores, dim=-1)  # (..., T_q, T_k), a fully masked row -> zeros
+    elif scores.requires_grad:
         weights = torch.softmax(scores, dim=-1)  # (..., T_q, T_k)
-    elif mask is None:
+    else:
         # Without autograd nothing needs the scores again: write the weights over them. This saves allocating a
         # second T_q x T_k buffer, which at long T costs more time than the softmax itself (benchmarks/).
         weights = torch.softmax(scores, dim=-1, out=scores)  # (..., T_q, T_k)
-    else:
-        scores.masked_fill_(~mask, float("-inf"))  # masked keys can never win (in place: scores is ours)
-        weights = softmax_torch(scores, dim=-1)  # (..., T_q, T_k), a fully masked row -> zeros
     if dropout_p > 0.0:
         weights = torch.nn.functional.dropout(weights, p=dropout_p)
     output = weights @ value  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
