@@ -1,4 +1,4 @@
-"""The course's restaurant menu: dishes with a flavour vector each, loaded from data/menu.csv.
+"""The course's restaurant menu: dishes with a flavour vector each, loaded from attention/data/menu.csv.
 
 Taught in notebooks/01_ordering_food.ipynb (and used again in notebooks/09_attention_everywhere.ipynb).
 Each dish has five flavours between 0 and 1 (spicy, salty, sweet, sour, umami): its row of
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,8 @@ COLUMNS = ("dish", "chinese", "category", *FLAVOURS, "description")
 
 
 def default_menu_path() -> Path:
-    """Where the course keeps its menu: ``data/menu.csv`` at the root of the repository."""
-    return Path(__file__).resolve().parents[2] / "data" / "menu.csv"
+    """Where the course keeps its menu: ``data/menu.csv`` inside the package (installed with it, editable or not)."""
+    return Path(str(resources.files("attention") / "data" / "menu.csv"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +75,7 @@ def _parse_row(row: dict, line: int, path: Path) -> tuple[str, str, str, str, li
 
 
 def load_menu(path: str | Path | None = None) -> Menu:
-    """Read a menu CSV (default: the course's ``data/menu.csv``) and check it.
+    """Read a menu CSV (default: the course's, ``src/attention/data/menu.csv``) and check it.
 
     Taught in notebooks/01_ordering_food.ipynb. Raises FileNotFoundError naming the
     path if the file is missing, ValueError naming the line and column for a missing
@@ -83,7 +84,8 @@ def load_menu(path: str | Path | None = None) -> Menu:
     path = default_menu_path() if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"menu file not found: {path} (the course keeps it in data/menu.csv; install the course with `pip install -e .`)"
+            f"menu file not found: {path} (the course's own menu, src/attention/data/menu.csv, "
+            "comes with the package: `pip install .` in the course folder)"
         )
     with path.open(newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
