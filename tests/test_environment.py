@@ -62,6 +62,37 @@ def test_no_dependency_that_pyproject_lacks():
     assert pip_extra <= declared, f"pip packages missing from pyproject.toml: {pip_extra - declared}"
 
 
-def test_pip_options_are_only_the_course_install_and_an_extra_index():
+def test_pip_options_are_only_the_course_install_the_cpu_index_and_the_constraints():
     for line in pip_lines():
-        assert re.fullmatch(r"-e\s+\.(\[[\w,\s-]+\])?|--extra-index-url\s+https://\S+", line), f"unexpected pip line {line!r}"
+        assert re.fullmatch(r"-e\s+\.(\[[\w,\s-]+\])?|--extra-index-url\s+https://\S+|-c\s+constraints\.txt", line), line
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip_lines()  # torch's CPU build on Linux
+    assert "-c constraints.txt" in pip_lines()  # the versions the stored outputs were made with
+
+
+def constraint_pins() -> dict[str, str]:
+    """constraints.txt as {name: exact version}."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = re.fullmatch(r"([a-z0-9-]+)==([^;\s]+)(;.*)?", line).group(1, 2)
+            pins[name] = version
+    return pins
+
+
+def test_constraints_pin_every_dependency_within_its_declared_range():
+    from packaging.requirements import Requirement
+
+    pins = constraint_pins()
+    declared = [Requirement(r) for r in PROJECT["dependencies"]]
+    declared += [Requirement(r) for extra in PROJECT["optional-dependencies"].values() for r in extra]
+    for requirement in declared:
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pins, f"constraints.txt lacks {name}: run `make lock`"
+        assert requirement.specifier.contains(pins[name]), f"constraints.txt pins {name}=={pins[name]}, outside {requirement}"
+
+
+def test_torch_is_a_supported_range_not_a_pin():
+    from packaging.requirements import Requirement
+
+    torch = next(Requirement(r) for r in PROJECT["dependencies"] if r.startswith("torch"))
+    assert torch.specifier.contains("2.6.0") and torch.specifier.contains("2.15.0") and not torch.specifier.contains("2.5.1")

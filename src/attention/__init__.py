@@ -27,6 +27,7 @@ from .softmax import softmax, softmax_torch
 from .tasks import ToyTask
 from .train import sequence_accuracy, train
 from .transformer import DecoderConfig, TinyDecoder, answer_loss, mirror_hits
+from .versions import torch_report
 from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_to_patches, load_digit_split, train_classifier
 from .viz import plot_head_grid, plot_heatmap
 
@@ -91,4 +92,5 @@ __all__ = [
     "softmax_torch",
     "split_heads",
     "to_torch_key_padding_mask",
+    "torch_report",
 ]
