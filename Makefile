@@ -5,7 +5,7 @@
 
 PYTHON ?= python3
 COMMANDS := help env offline-env wheelhouse lock lab app learner site minutes test unit nbval nbval-cpu learner-test \
-	browser bench robustness notebooks lint format clean
+	browser bench robustness notebooks lint platforms format clean
 
 .DEFAULT_GOAL := help
 .PHONY: $(COMMANDS)

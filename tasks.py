@@ -19,9 +19,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+
+
+def venv_python(venv: Path, windows: bool = os.name == "nt") -> Path:
+    """The Python inside a virtual environment (Windows keeps it in Scripts/, everywhere else in bin/)."""
+    return venv / "Scripts" / "python.exe" if windows else venv / "bin" / "python"
+
+
 VENV = Path(os.environ.get("VENV", ROOT / ".venv"))
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PY = BIN / ("python.exe" if os.name == "nt" else "python")
+PY = venv_python(VENV)  # every tool runs as `PY -m tool`: the same on Linux, macOS and Windows
 STAMP = VENV / ".installed-stamp"
 CONSTRAINTS = ROOT / "constraints.txt"
 EXTRAS = "notebooks,dev"
@@ -188,13 +194,13 @@ def lock(args) -> None:
 def lab(args) -> None:
     env()
     root = ["--allow-root"] if hasattr(os, "getuid") and os.getuid() == 0 else []  # containers run as root
-    run(BIN / "jupyter", "lab", *root, "notebooks/00_start_here.ipynb")
+    run(PY, "-m", "jupyter", "lab", *root, "notebooks/00_start_here.ipynb")
 
 
 @command("Open the attention explorer: type a sentence, see the real model's attention (Streamlit)")
 def app(args) -> None:
     env()
-    run(BIN / "streamlit", "run", "app/attention_explorer.py")  # settings: .streamlit/config.toml
+    run(PY, "-m", "streamlit", "run", "app/attention_explorer.py")  # settings: .streamlit/config.toml
 
 
 @command("Write the learner editions (exercises to fill in) to learner/; keeps notebooks you have edited")
@@ -226,7 +232,7 @@ def test(args) -> None:
     if not chromium():
         print("no Chromium: the browser tests will be skipped (`make browser` installs it on Debian/Ubuntu)")
     started = time.perf_counter()
-    unit_and_nbval = run(BIN / "pytest", "tests", *NBVAL, *notebooks(), check=False)
+    unit_and_nbval = run(PY, "-m", "pytest", "tests", *NBVAL, *notebooks(), check=False)
     other_cpu = nbval_cpu(args, check=False)
     learners = learner_test(args, check=False)
     print(f"make test: {time.perf_counter() - started:.0f} s")
@@ -239,20 +245,20 @@ def test(args) -> None:
 @command("Run only the unit tests (fast)")
 def unit(args) -> None:
     env()
-    run(BIN / "pytest", "tests")
+    run(PY, "-m", "pytest", "tests")
 
 
 @command("Execute every notebook and compare with its stored outputs")
 def nbval(args) -> None:
     env()
-    run(BIN / "pytest", *NBVAL, *notebooks())
+    run(PY, "-m", "pytest", *NBVAL, *notebooks())
 
 
 @command("The same on a simulated other CPU (torch's plain kernels, MKL's compatible path): catches machine-only outputs")
 def nbval_cpu(args, check: bool = True) -> int:
     env()
     print("simulated CPU:", " ".join(f"{k}={v}" for k, v in OTHER_CPU.items()))
-    return run(BIN / "pytest", "-p", "no:cacheprovider", *NBVAL, *notebooks(), env=OTHER_CPU, check=check)
+    return run(PY, "-m", "pytest", "-p", "no:cacheprovider", *NBVAL, *notebooks(), env=OTHER_CPU, check=check)
 
 
 @command("Generate fresh learner editions and run them top to bottom (checkers say 'not done yet')")
@@ -260,7 +266,7 @@ def learner_test(args, check: bool = True) -> int:
     env()
     shutil.rmtree(LEARNER_CHECK, ignore_errors=True)
     run(PY, "scripts/make_learner.py", "--out", LEARNER_CHECK)
-    return run(BIN / "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", LEARNER_CHECK, check=check)
+    return run(PY, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", LEARNER_CHECK, check=check)
 
 
 def chromium() -> str | None:
@@ -305,22 +311,42 @@ def notebooks_(args) -> None:
     run(PY, "scripts/setup_cell.py", *chosen)
     for nb in chosen:
         print(f"executing {nb}")
-        run(BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=600", nb)
-    run(BIN / "nbstripout", "--keep-output", "--keep-count", *chosen)
+        run(PY, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+            "--ExecutePreprocessor.timeout=600", nb)
+    run(PY, "-m", "nbstripout", "--keep-output", "--keep-count", *chosen)
 
 
-@command("Check code style and that notebooks are stored normalised")
+@command("Check code style, that notebooks are stored normalised, the CI workflow, and installs on other platforms")
 def lint(args) -> None:
     env()
-    run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
-    run(BIN / "nbstripout", "--verify", "--keep-output", "--keep-count", *notebooks())
+    run(PY, "-m", "ruff", "check", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
+    run(PY, "-m", "nbstripout", "--verify", "--keep-output", "--keep-count", *notebooks())
+    workflows = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(".github/workflows/*.yml"))
+    run(PY, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    platforms(args)
+
+
+# Where the CI workflow runs the course: (uv's name for the platform, Python). 3.10 is the oldest Python the course
+# supports, 3.14 the newest checked. macOS 14 is the oldest macOS that torch's current wheels support.
+PLATFORMS = [(system, python) for system in ("x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc")
+             for python in ("3.10", "3.14")]
+
+
+@command("Check that the pinned versions install from wheels on Linux, macOS (ARM) and Windows, Python 3.10 and 3.14")
+def platforms(args) -> None:
+    env()
+    for system, python in PLATFORMS:
+        print(f"{system}, Python {python}:", flush=True)
+        run(PY, "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "notebooks", "--extra", "dev", "-c", CONSTRAINTS,
+            "--python-version", python, "--python-platform", system, "--only-binary", ":all:", "--quiet", "-o", os.devnull,
+            env={"MACOSX_DEPLOYMENT_TARGET": "14.0"})
 
 
 @command("Format the code with ruff")
 def format_(args) -> None:
     env()
-    run(BIN / "ruff", "format", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
-    run(BIN / "ruff", "check", "--fix", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
+    run(PY, "-m", "ruff", "format", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
+    run(PY, "-m", "ruff", "check", "--fix", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
 
 
 @command("Remove generated files (keeps .venv and learner/, which holds learners' work)")
@@ -337,6 +363,8 @@ def help_(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if sys.version_info < (3, 10):  # noqa: UP036  tasks.py runs on whatever python3 a learner has
+        raise SystemExit(f"the course needs Python 3.10 or newer; this is {sys.version.split()[0]} ({sys.executable})")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="help", choices=list(COMMANDS))
     parser.add_argument("--nb", default=os.environ.get("NB", ""), help="notebooks for `notebooks` (space-separated)")

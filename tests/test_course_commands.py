@@ -79,3 +79,39 @@ def test_test_runs_every_part_and_fails_if_any_fails(monkeypatch):
 
 def test_the_simulated_cpu_changes_torch_kernels_and_matmuls():
     assert tasks.OTHER_CPU["ATEN_CPU_CAPABILITY"] == "default" and tasks.OTHER_CPU["MKL_CBWR"] == "COMPATIBLE"
+
+
+def test_the_venv_python_is_found_on_windows_and_elsewhere():
+    venv = Path("some") / ".venv"
+    assert tasks.venv_python(venv, windows=True) == venv / "Scripts" / "python.exe"
+    assert tasks.venv_python(venv, windows=False) == venv / "bin" / "python"
+
+
+def test_every_tool_runs_through_the_venv_python_not_a_unix_path():
+    source = (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert "/bin/" not in source.replace("/usr/bin/", "")  # no bin/ paths that Windows lacks
+    assert 'run(PY, "-m", "pytest"' in source
+
+
+def test_the_ci_workflow_runs_the_readme_command_on_three_systems_and_two_pythons():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    test_job = workflow["jobs"]["test"]
+    assert set(test_job["strategy"]["matrix"]["os"]) == {"ubuntu-latest", "macos-14", "windows-latest"}
+    pythons = test_job["strategy"]["matrix"]["python"]
+    assert pythons == ["3.10", "3.14"] and {p for _, p in tasks.PLATFORMS} == set(pythons)
+    steps = test_job["steps"]
+    assert any(s.get("run") == "python tasks.py test" for s in steps)
+    assert any(s.get("with", {}).get("cache") == "pip" for s in steps)
+    site = workflow["jobs"]["site"]["steps"]
+    assert any(s.get("run") == "python tasks.py site" for s in site)
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") and s["with"]["path"] == "site/" for s in site)
+    # the oldest Python in CI is the oldest the project declares
+    assert '>=3.10"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_text_files_keep_lf_line_endings_on_windows_checkouts():
+    attributes = (ROOT / ".gitattributes").read_text(encoding="utf-8")
+    for pattern in ("*.ipynb", "*.py", "*.csv", "*.md"):
+        assert f"{pattern} text eol=lf" in attributes
