@@ -14,6 +14,7 @@ from .efficient import (
     repeat_kv,
     tiled_attention,
 )
+from .fonts import chinese_font_path, missing_characters, use_chinese_font
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes
 from .menu import Menu, load_menu
@@ -93,4 +94,7 @@ __all__ = [
     "split_heads",
     "to_torch_key_padding_mask",
     "torch_report",
+    "chinese_font_path",
+    "missing_characters",
+    "use_chinese_font",
 ]
