@@ -200,19 +200,19 @@ def app(args) -> None:
 @command("Write the learner editions (exercises to fill in) to learner/; keeps notebooks you have edited")
 def learner(args) -> None:
     env()
-    run(PY, "scripts/make_learner.py", "--out", "learner", *(["--force"] if args.force else []))
+    run(PY, "-m", "scripts.make_learner", "--out", "learner", *(["--force"] if args.force else []))
 
 
 @command("Render the executed course to a static offline site in site/ (open site/index.html)")
 def site(args) -> None:
     env()
-    run(PY, "scripts/build_site.py", "--out", "site")
+    run(PY, "-m", "scripts.build_site", "--out", "site")
 
 
 @command("Measure minutes per lesson; rewrite the plans in docs/WORKSHOP.md and the minutes in README.md")
 def minutes(args) -> None:
     env()
-    run(PY, "scripts/lesson_minutes.py", "--write", "docs/WORKSHOP.md", "--readme", "README.md")
+    run(PY, "-m", "scripts.lesson_minutes", "--write", "docs/WORKSHOP.md", "--readme", "README.md")
 
 
 # ---------------------------------------------------------------- checking the course
@@ -259,7 +259,7 @@ def nbval_cpu(args, check: bool = True) -> int:
 def learner_test(args, check: bool = True) -> int:
     env()
     shutil.rmtree(LEARNER_CHECK, ignore_errors=True)
-    run(PY, "scripts/make_learner.py", "--out", LEARNER_CHECK)
+    run(PY, "-m", "scripts.make_learner", "--out", LEARNER_CHECK)
     return run(BIN / "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", LEARNER_CHECK, check=check)
 
 
@@ -302,7 +302,7 @@ def robustness(args) -> None:
 def notebooks_(args) -> None:
     env()
     chosen = args.nb.split() if args.nb else notebooks()
-    run(PY, "scripts/setup_cell.py", *chosen)
+    run(PY, "-m", "scripts.setup_cell", *chosen)
     for nb in chosen:
         print(f"executing {nb}")
         run(BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", "--ExecutePreprocessor.timeout=600", nb)

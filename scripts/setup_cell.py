@@ -15,10 +15,13 @@ course itself with ``--no-deps`` and then every dependency from pyproject.toml
 (core + ``notebooks`` extra) except those in :data:`COLAB_PROVIDES`. The course runs
 on Colab's torch; printed numbers can differ in the last digits from the stored outputs.
 
+Only the standard library is imported at the top (nbformat only when notebooks are edited): on Colab this file
+runs from a fresh clone, as a plain script, before anything is installed.
+
 Usage:
-    python scripts/setup_cell.py            # insert/update the cell in notebooks/NN_*.ipynb
-    python scripts/setup_cell.py --check    # exit 1 if a notebook lacks the current cell
-    python scripts/setup_cell.py --colab-install DIR   # what the cell runs on Colab
+    python -m scripts.setup_cell            # insert/update the cell in notebooks/NN_*.ipynb
+    python -m scripts.setup_cell --check    # exit 1 if a notebook lacks the current cell
+    python scripts/setup_cell.py --colab-install DIR   # what the cell runs on Colab (a plain script there)
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"updated {path} (re-execute it: make notebooks NB={path})")
     if args.check and stale:
         print("the Colab set-up cell is missing or outdated in: " + ", ".join(map(str, stale)), file=sys.stderr)
-        print("run: python scripts/setup_cell.py, then re-execute those notebooks", file=sys.stderr)
+        print("run: python -m scripts.setup_cell, then re-execute those notebooks", file=sys.stderr)
         return 1
     return 0
 

@@ -1,19 +1,15 @@
 """benchmarks/robustness.py measures the claims the notebooks assert: the two lists must not drift apart."""
 
 import ast
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarks import robustness
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("robustness", ROOT / "benchmarks" / "robustness.py")
-robustness = importlib.util.module_from_spec(spec)
-sys.modules["robustness"] = robustness  # dataclasses look their module up there
-spec.loader.exec_module(robustness)
 
 
 def asserted_lines(notebook: str) -> list[str]:

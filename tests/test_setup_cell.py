@@ -1,6 +1,5 @@
 """The Colab set-up cell: a no-op outside Colab, installs the course (keeping Colab's torch) on Colab, first in every notebook."""
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -12,11 +11,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from scripts import setup_cell
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("setup_cell", ROOT / "scripts" / "setup_cell.py")
-setup_cell = importlib.util.module_from_spec(_spec)
-sys.modules["setup_cell"] = setup_cell
-_spec.loader.exec_module(setup_cell)
 
 CLONE = setup_cell.CLONE_DIR
 
