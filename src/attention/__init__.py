@@ -15,7 +15,7 @@ from .efficient import (
     tiled_attention,
 )
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
-from .measure import count_flops, median_seconds, peak_memory_bytes
+from .measure import count_flops, median_seconds, peak_memory_bytes, time_side_by_side
 from .menu import Menu, load_menu
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
@@ -48,6 +48,7 @@ __all__ = [
     "peak_memory_bytes",
     "repeat_kv",
     "tiled_attention",
+    "time_side_by_side",
     "FeedForward",
     "PositionalEncoding",
     "TransformerBlock",
