@@ -22,6 +22,7 @@ from .offline_views import head_view_offline, make_offline, model_view_offline
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
+from .sentences import ANIMALS, LECTURE_SENTENCE, PLACES, it_sentence, tokenize
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from .softmax import softmax, softmax_torch
 from .tasks import ToyTask
@@ -32,6 +33,11 @@ from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_t
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "ANIMALS",
+    "LECTURE_SENTENCE",
+    "PLACES",
+    "it_sentence",
+    "tokenize",
     "CharVocab",
     "DateBatch",
     "DateTask",
