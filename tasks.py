@@ -309,18 +309,23 @@ def notebooks_(args) -> None:
     run(BIN / "nbstripout", "--keep-output", "--keep-count", *chosen)
 
 
-@command("Check code style and that notebooks are stored normalised")
+# What ruff lints and formats: the library, the tools and the notebooks' code (at 100 characters: notebooks/.ruff.toml).
+CODE = ("src", "tests", "scripts", "benchmarks", "app", "notebooks", "tasks.py")
+
+
+@command("Check code style and formatting (notebooks' code too) and that notebooks are stored normalised")
 def lint(args) -> None:
     env()
-    run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
+    run(BIN / "ruff", "check", *CODE)
+    run(BIN / "ruff", "format", "--check", *CODE)
     run(BIN / "nbstripout", "--verify", "--keep-output", "--keep-count", *notebooks())
 
 
-@command("Format the code with ruff")
+@command("Format the code with ruff, the notebooks' code too (re-execute changed notebooks: make notebooks NB=...)")
 def format_(args) -> None:
     env()
-    run(BIN / "ruff", "format", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
-    run(BIN / "ruff", "check", "--fix", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
+    run(BIN / "ruff", "format", *CODE)
+    run(BIN / "ruff", "check", "--fix", *CODE)
 
 
 @command("Remove generated files (keeps .venv and learner/, which holds learners' work)")

@@ -45,7 +45,8 @@ COLAB_PROVIDES = {
     "streamlit": "only the app/ explorer needs it, not the notebooks",
 }
 
-CELL_SOURCE = f'''# Set-up for Google Colab: installs the course there (a minute or two). Anywhere else this cell does nothing.
+CELL_SOURCE = f'''# Set-up for Google Colab: installs the course there (a minute or two).
+# Anywhere else this cell does nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -54,10 +55,12 @@ if "google.colab" in sys.modules:
     import subprocess
 
     course = "{CLONE_DIR}"
+    repository = "{REPO_URL}"
     if not os.path.isdir(course):
-        subprocess.run(["git", "clone", "--depth", "1", "{REPO_URL}", course], check=True)
-    # Keeps Colab's own torch and installs everything else the course needs (see scripts/setup_cell.py).
-    subprocess.run([sys.executable, f"{{course}}/scripts/setup_cell.py", "--colab-install", course], check=True)
+        subprocess.run(["git", "clone", "--depth", "1", repository, course], check=True)
+    # Keeps Colab's own torch and installs everything else the course needs (scripts/setup_cell.py).
+    setup = f"{{course}}/scripts/setup_cell.py"
+    subprocess.run([sys.executable, setup, "--colab-install", course], check=True)
     importlib.invalidate_caches()  # see the packages just installed
     if f"{{course}}/src" not in sys.path:
         sys.path.insert(0, f"{{course}}/src")  # import attention now, without restarting the runtime

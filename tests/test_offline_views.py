@@ -32,8 +32,8 @@ def test_no_network_address_is_loaded(views):
 def test_libraries_are_inlined(views):
     for html in views:
         assert html.count('<script data-offline-lib="require.js">') == 1
-        assert "d3: \"data:text/javascript;base64," in html
-        assert "jquery: \"data:text/javascript;base64," in html
+        assert 'd3: "data:text/javascript;base64,' in html
+        assert 'jquery: "data:text/javascript;base64,' in html
 
 
 def test_two_views_use_distinct_private_contexts(views):
@@ -82,16 +82,19 @@ def test_a_token_cannot_close_the_script_tag(view):
     assert tokens[1] in json.dumps(params, ensure_ascii=False)  # the page still shows the token as it is
 
 
-@pytest.mark.parametrize("bad, message", [
-    (dict(attentions=torch.zeros(1, 2, 0, 0), tokens=[]), r"T >= 1"),
-    (dict(tokens="abcde"), r"tokens must be a list of strings"),
-    (dict(attentions=torch.full((2, 3, 5, 5), float("nan"))), r"finite"),
-    (dict(sentence_b_start=5), r"sentence_b_start .* in 1..4, got 5"),
-    (dict(sentence_b_start=True), r"sentence_b_start"),
-    (dict(layer=2), r"layer must be None or an int in 0..1"),
-    (dict(heads=[0, 3]), r"heads must be a non-empty list of head indices in 0..2"),
-    (dict(heads=[]), r"heads must be a non-empty list"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (dict(attentions=torch.zeros(1, 2, 0, 0), tokens=[]), r"T >= 1"),
+        (dict(tokens="abcde"), r"tokens must be a list of strings"),
+        (dict(attentions=torch.full((2, 3, 5, 5), float("nan"))), r"finite"),
+        (dict(sentence_b_start=5), r"sentence_b_start .* in 1..4, got 5"),
+        (dict(sentence_b_start=True), r"sentence_b_start"),
+        (dict(layer=2), r"layer must be None or an int in 0..1"),
+        (dict(heads=[0, 3]), r"heads must be a non-empty list of head indices in 0..2"),
+        (dict(heads=[]), r"heads must be a non-empty list"),
+    ],
+)
 def test_bad_view_arguments_are_refused(bad, message):
     args = dict(attentions=_weights(), tokens=TOKENS) | bad
     with pytest.raises(ValueError, match=message):

@@ -22,12 +22,15 @@ def test_it_sentence_keeps_every_word_in_its_place():
             assert [tokens[i] for i in fixed] == [base[i] for i in fixed]
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: tokenize(3), "text must be a string, got int"),
-    (lambda: it_sentence("big dog"), r"animal must be one word .*'big dog'"),
-    (lambda: it_sentence("cat", "river."), r"place must be one word"),
-    (lambda: it_sentence("cat", "river", ""), r"adjective must be one word"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: tokenize(3), "text must be a string, got int"),
+        (lambda: it_sentence("big dog"), r"animal must be one word .*'big dog'"),
+        (lambda: it_sentence("cat", "river."), r"place must be one word"),
+        (lambda: it_sentence("cat", "river", ""), r"adjective must be one word"),
+    ],
+)
 def test_bad_words_are_refused(call, match):
     with pytest.raises(ValueError, match=match):
         call()

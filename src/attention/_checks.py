@@ -35,8 +35,10 @@ def check_probability(name: str, value) -> None:
 
 def check_temperature(temperature) -> None:
     """A softmax temperature: a finite real number > 0."""
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) or not (
-        math.isfinite(temperature) and temperature > 0
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, numbers.Real)
+        or not (math.isfinite(temperature) and temperature > 0)
     ):
         raise ValueError(f"temperature must be > 0 and finite, got {temperature!r}")
 

@@ -265,8 +265,10 @@ def grouped_query_attention(
     B, h_q, T_q, _ = query.shape
     h_kv = key.shape[1]
     if h_kv == 0 or h_q == 0:
-        raise ValueError(f"h_q={h_q} query heads and h_kv={h_kv} key/value heads: both must be >= 1 "
-                         f"(query {shape_of(query)}, key {shape_of(key)})")
+        raise ValueError(
+            f"h_q={h_q} query heads and h_kv={h_kv} key/value heads: both must be >= 1 "
+            f"(query {shape_of(query)}, key {shape_of(key)})"
+        )
     if value.shape[1] != h_kv:
         raise ValueError(f"key and value must have the same number of heads: key {shape_of(key)}, value {shape_of(value)}")
     if h_q % h_kv != 0:
@@ -283,8 +285,13 @@ def grouped_query_attention(
     g = h_q // h_kv
     T_k = key.shape[2]
     if mask is not None:
-        check_mask(mask, (B, h_q, T_q, T_k), for_torch=True, scores_name="(B, h_q, T_q, T_k)",
-                   inputs=f"query {shape_of(query)}, key {shape_of(key)}")
+        check_mask(
+            mask,
+            (B, h_q, T_q, T_k),
+            for_torch=True,
+            scores_name="(B, h_q, T_q, T_k)",
+            inputs=f"query {shape_of(query)}, key {shape_of(key)}",
+        )
         mask = mask.expand(B, h_q, T_q, T_k).reshape(B, h_kv, g, T_q, T_k)  # (B, h_kv, g, T_q, T_k)
     q = query.reshape(B, h_kv, g, T_q, query.shape[-1])  # (B, h_q, T_q, d_k) -> (B, h_kv, g, T_q, d_k)
     k, v = key.unsqueeze(2), value.unsqueeze(2)  # (B, h_kv, 1, T_k, d): shared by the g query heads, never copied

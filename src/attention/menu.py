@@ -63,7 +63,7 @@ def _parse_row(row: dict, line: int, path: Path) -> tuple[str, str, str, str, li
     if row.get(None):  # DictReader puts fields beyond the header under the key None
         raise ValueError(
             f"{path}, line {line}: {len(row[None])} more field(s) than the {len(COLUMNS)} columns of the header "
-            f"(extra: {row[None]}); a description with a comma must be in double quotes: \"Hot, and sour.\""
+            f'(extra: {row[None]}); a description with a comma must be in double quotes: "Hot, and sour."'
         )
     short = [c for c in COLUMNS if row.get(c) is None]
     if short:
@@ -91,7 +91,7 @@ def _read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(
-            f"{path} is not UTF-8 text (byte {error.start} is {data[error.start:error.start + 1]!r}): save it as "
+            f"{path} is not UTF-8 text (byte {error.start} is {data[error.start : error.start + 1]!r}): save it as "
             "'CSV UTF-8' (Excel), or re-encode it, e.g. from GBK: iconv -f GBK -t UTF-8 old.csv > menu.csv"
         ) from None
     if "\x00" in text:

@@ -148,8 +148,9 @@ def _check_view(layers: list[torch.Tensor], sentence_b_start) -> None:
     if sentence_b_start is not None and (
         isinstance(sentence_b_start, bool) or not isinstance(sentence_b_start, int) or not 1 <= sentence_b_start < T
     ):
-        raise ValueError(f"sentence_b_start must be None or the index of sentence B's first token, in 1..{T - 1}, "
-                         f"got {sentence_b_start!r}")
+        raise ValueError(
+            f"sentence_b_start must be None or the index of sentence B's first token, in 1..{T - 1}, got {sentence_b_start!r}"
+        )
 
 
 def head_view_offline(attentions, tokens, sentence_b_start=None, layer=None, heads=None, decimals: int = 3) -> HTML:
