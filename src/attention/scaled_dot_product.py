@@ -56,10 +56,7 @@ def _attention_np(query, key, value, mask=None, scale=None):
     scores = query @ np.swapaxes(key, -1, -2) * scale  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)  # masked keys can never win
-    if scores.shape[-1] == 0:
-        weights = scores  # no keys: nothing to weigh, and the output below is zeros
-    else:
-        weights = _softmax_np(scores, axis=-1)  # (..., T_q, T_k), rows sum to 1 (or 0 if fully masked)
+    weights = _softmax_np(scores, axis=-1)  # (..., T_q, T_k), rows sum to 1 (or 0 if fully masked or no keys)
     output = weights @ value  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
     return output, weights
 

@@ -5,6 +5,8 @@ Taught in notebooks/01_ordering_food.ipynb ("split my appetite").
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import torch
 
@@ -23,18 +25,33 @@ def softmax(scores: np.ndarray, axis: int = -1, temperature: float = 1.0) -> np.
     if np.issubdtype(scores.dtype, np.integer) or scores.dtype == np.bool_:
         scores = scores.astype(np.float64)
     check_float_arrays(scores=scores)
-    check_temperature(temperature)
-    if scores.ndim == 0:
-        raise ValueError("scores must have at least 1 dimension, got a scalar (shape ())")
-    if not -scores.ndim <= axis < scores.ndim:
-        raise ValueError(f"axis={axis} is out of range for scores of shape {shape_of(scores)}")
-    if scores.shape[axis] == 0:
-        return scores.copy()  # nothing to split the weight over
+    _check_axis(scores, axis, "axis", temperature)
     return _softmax_np(scores, axis, temperature)
 
 
+def softmax_torch(scores: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> torch.Tensor:
+    """Softmax of a torch tensor where an all ``-inf`` slice gives zeros, not NaN.
+
+    Taught in notebooks/02_scaled_dot_product.ipynb (fully masked rows).
+    """
+    check_float_tensors(scores=scores)
+    _check_axis(scores, dim, "dim", temperature)
+    return _softmax_torch(scores, dim, temperature)
+
+
+def _check_axis(scores, axis: int, name: str, temperature: float) -> None:
+    """What both softmaxes check besides the dtype: the temperature, and an axis that exists."""
+    check_temperature(temperature)
+    if scores.ndim == 0:
+        raise ValueError("scores must have at least 1 dimension, got a scalar (shape ())")
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -scores.ndim <= axis < scores.ndim:
+        raise ValueError(f"{name}={axis!r} is out of range for scores of shape {shape_of(scores)}")
+
+
 def _softmax_np(scores: np.ndarray, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
-    """The unchecked core of :func:`softmax` (float array, non-empty axis, temperature > 0)."""
+    """The unchecked core of :func:`softmax` (float array, temperature > 0)."""
+    if scores.shape[axis] == 0:
+        return scores.copy()  # nothing to split the weight over
     all_masked = np.isneginf(scores).all(axis=axis, keepdims=True)  # every key masked: zeros
     top = np.max(scores, axis=axis, keepdims=True)  # NaN if the slice has a NaN
     top = np.where(np.isinf(top), 0.0, top)  # all -inf slice: avoid -inf - -inf
@@ -47,24 +64,10 @@ def _softmax_np(scores: np.ndarray, axis: int = -1, temperature: float = 1.0) ->
         return np.divide(e, total, out=np.zeros_like(e), where=~all_masked)
 
 
-def softmax_torch(scores: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> torch.Tensor:
-    """Softmax of a torch tensor where an all ``-inf`` slice gives zeros, not NaN.
-
-    Taught in notebooks/02_scaled_dot_product.ipynb (fully masked rows).
-    """
-    check_float_tensors(scores=scores)
-    check_temperature(temperature)
-    if scores.ndim == 0:
-        raise ValueError("scores must have at least 1 dimension, got a scalar (shape ())")
-    if not -scores.ndim <= dim < scores.ndim:
-        raise ValueError(f"dim={dim} is out of range for scores of shape {shape_of(scores)}")
-    if scores.shape[dim] == 0:
-        return scores.clone()  # nothing to split the weight over
-    return _softmax_torch(scores, dim, temperature)
-
-
 def _softmax_torch(scores: torch.Tensor, dim: int = -1, temperature: float = 1.0) -> torch.Tensor:
     """The unchecked core of :func:`softmax_torch`."""
+    if scores.shape[dim] == 0:
+        return scores.clone()  # nothing to split the weight over
     all_masked = torch.isneginf(scores).all(dim=dim, keepdim=True)
     if temperature != 1.0:  # subtract the max first (see softmax): a tiny temperature cannot overflow
         top = scores.amax(dim=dim, keepdim=True)
