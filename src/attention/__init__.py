@@ -5,15 +5,8 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
 from .dates import CharVocab, DateBatch, DateTask, format_date
-from .efficient import (
-    KVCache,
-    grouped_query_attention,
-    kv_cache_bytes,
-    online_softmax,
-    online_softmax_update,
-    repeat_kv,
-    tiled_attention,
-)
+from .efficient import online_softmax, online_softmax_update, tiled_attention
+from .kv_cache import KVCache, grouped_query_attention, kv_cache_bytes, repeat_kv
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes, time_side_by_side
 from .menu import Menu, load_menu
