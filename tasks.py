@@ -32,14 +32,8 @@ LEARNER_CHECK = ROOT / "build" / "learner-check"  # throw-away learner editions 
 # `test` re-runs every notebook under it, so a stored output or a claim that holds only on this machine fails here.
 OTHER_CPU = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE", "ONEDNN_MAX_CPU_ISA": "SSE41"}
 # Nothing in the course may touch the network at run time; UTF-8 everywhere (the menu, the Chinese edition).
-os.environ.update(
-    HF_HUB_OFFLINE="1",
-    TRANSFORMERS_OFFLINE="1",
-    HF_DATASETS_OFFLINE="1",
-    PYTHONHASHSEED="0",
-    PYDEVD_DISABLE_FILE_VALIDATION="1",
-    PYTHONUTF8="1",
-)
+os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1", PYTHONHASHSEED="0",
+                  PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONUTF8="1")
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {}
 
@@ -150,10 +144,8 @@ def wheelhouse(args) -> None:
         stale_wheel.unlink()
     files = list(out.iterdir())
     size = sum(f.stat().st_size for f in files) / 2**20
-    print(
-        f"wheelhouse: {len(files)} files, {size:.0f} MB, built in {time.perf_counter() - started:.0f} s "
-        f"for {platform.system()} {platform.machine()} python {sys.version_info[0]}.{sys.version_info[1]}"
-    )
+    print(f"wheelhouse: {len(files)} files, {size:.0f} MB, built in {time.perf_counter() - started:.0f} s "
+          f"for {platform.system()} {platform.machine()} python {sys.version_info[0]}.{sys.version_info[1]}")
 
 
 LOCK_SCRIPT = r"""
@@ -183,9 +175,8 @@ def lock(args) -> None:
         "# The exact versions the stored notebook outputs were made with: `make env` installs these (pip -c).\n"
         "# pyproject.toml says which versions the course supports; this file, which ones we ran. Regenerate it with\n"
         "# `make lock` after changing pyproject.toml, then re-run `make notebooks` and `make test`.\n"
-        f"# A marker keeps a pin away from a Python that the pinned release does not support (oldest: {oldest}).\n" + pins,
-        encoding="utf-8",
-    )
+        f"# A marker keeps a pin away from a Python that the pinned release does not support (oldest: {oldest}).\n"
+        + pins, encoding="utf-8")
     STAMP.touch()  # the environment is what the file now says
     print(f"wrote {CONSTRAINTS.name}: {len(pins.splitlines())} pins")
 
@@ -239,15 +230,8 @@ def test(args) -> None:
     other_cpu = nbval_cpu(args, check=False)
     learners = learner_test(args, check=False)
     print(f"make test: {time.perf_counter() - started:.0f} s")
-    failed = [
-        name
-        for name, code in (
-            ("unit tests and notebooks", unit_and_nbval),
-            ("notebooks on a simulated other CPU", other_cpu),
-            ("learner editions", learners),
-        )
-        if code
-    ]
+    failed = [name for name, code in (("unit tests and notebooks", unit_and_nbval), ("notebooks on a simulated other CPU",
+              other_cpu), ("learner editions", learners)) if code]
     if failed:
         raise SystemExit(f"FAILED: {', '.join(failed)}")
 
@@ -361,12 +345,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="help", choices=list(COMMANDS))
     parser.add_argument("--nb", default=os.environ.get("NB", ""), help="notebooks for `notebooks` (space-separated)")
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        default=os.environ.get("FORCE", "") not in ("", "0"),
-        help="`learner`: replace edited learner notebooks (each old copy is kept in learner/.backup/)",
-    )
+    parser.add_argument("--force", action="store_true", default=os.environ.get("FORCE", "") not in ("", "0"),
+                        help="`learner`: replace edited learner notebooks (each old copy is kept in learner/.backup/)")
     parser.add_argument("--wheelhouse", default=os.environ.get("WHEELHOUSE", "wheelhouse"), help="wheelhouse folder")
     args = parser.parse_args(argv)
     COMMANDS[args.command][0](args)

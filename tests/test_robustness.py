@@ -40,14 +40,8 @@ def test_every_notebook_that_trains_has_one_seed_line_the_script_can_change():
 
 @pytest.mark.parametrize(
     ("value", "op", "threshold", "expected"),
-    [
-        (0.96, ">=", 0.95, True),
-        (0.95, ">=", 0.95, True),
-        (0.94, ">=", 0.95, False),
-        (0.5, "<", 0.5, False),
-        (0.4, "<", 0.5, True),
-        ("NameError('x')", ">", 0.0, False),
-    ],
+    [(0.96, ">=", 0.95, True), (0.95, ">=", 0.95, True), (0.94, ">=", 0.95, False), (0.5, "<", 0.5, False),
+     (0.4, "<", 0.5, True), ("NameError('x')", ">", 0.0, False)],
 )
 def test_holds(value, op, threshold, expected):
     assert robustness.holds(value, op, threshold) is expected

@@ -36,8 +36,4 @@ __all__ = [
     "check_shift_right",
     "check_kv_cache_bytes",
     "check_online_softmax_update",
-    "check_find_head",
-    "check_patchify",
-    "check_pool_orders",
-    "checker",
-]
+    "check_find_head", "check_patchify", "check_pool_orders", "checker"]

@@ -34,15 +34,11 @@ def _weights_mistakes(Q: np.ndarray, K: np.ndarray) -> dict[str, np.ndarray]:
         "use softmax(scores, axis=-1)": softmax((scores * right_scale).reshape(-1)).reshape(scores.shape),
     }
     if T_k != d_k:
-        mistakes[
-            f"divided by sqrt(T_k) = sqrt({T_k}), the number of keys: scale by sqrt(d_k) = sqrt({d_k}), "
-            "the size of each query/key vector (Q.shape[-1])"
-        ] = softmax(scores / math.sqrt(T_k))
+        mistakes[f"divided by sqrt(T_k) = sqrt({T_k}), the number of keys: scale by sqrt(d_k) = sqrt({d_k}), "
+                 "the size of each query/key vector (Q.shape[-1])"] = softmax(scores / math.sqrt(T_k))
     if T_q != d_k and T_q != T_k:
-        mistakes[
-            f"divided by sqrt(T_q) = sqrt({T_q}), the number of queries: scale by sqrt(d_k) = sqrt({d_k}), "
-            "the size of each query/key vector (Q.shape[-1])"
-        ] = softmax(scores / math.sqrt(T_q))
+        mistakes[f"divided by sqrt(T_q) = sqrt({T_q}), the number of queries: scale by sqrt(d_k) = sqrt({d_k}), "
+                 "the size of each query/key vector (Q.shape[-1])"] = softmax(scores / math.sqrt(T_q))
     if K.shape == Q.shape == (d_k, d_k):  # square inputs: Q @ K runs but means nothing
         mistakes["K is not transposed: the scores are Q @ K.T (each query dotted with each key), you used Q @ K"] = softmax(
             Q @ K * right_scale

@@ -39,9 +39,8 @@ def check_self_attention(self_attention) -> str:
         if np.isnan(weights).any():
             raise Wrong("your weights contain NaN")
         if np.allclose(weights.sum(axis=0), 1.0) and not np.allclose(weights.sum(axis=1), 1.0):
-            raise Wrong(
-                "your weights' COLUMNS sum to 1: take the softmax over the keys, the last axis (dim=-1), so each ROW sums to 1"
-            )
+            raise Wrong("your weights' COLUMNS sum to 1: take the softmax over the keys, the last axis (dim=-1), "
+                        "so each ROW sums to 1")
         if not np.allclose(weights.sum(axis=1), 1.0):
             sums = weights.sum(axis=1).round(3)
             raise Wrong(f"each row of the weights should sum to 1 (softmax over the keys); your row sums are {sums}")
@@ -49,10 +48,8 @@ def check_self_attention(self_attention) -> str:
             raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d_k) = sqrt({d_k}) before the softmax")
         for name, size in ((f"d_v = {d_v}, the size of the values", d_v), (f"d = {d}, the size of X's rows", d)):
             if size != d_k and np.allclose(weights, _softmax(Q @ K.T / math.sqrt(size))):
-                raise Wrong(
-                    f"you divided by sqrt({name}): scale by sqrt(d_k) = sqrt({d_k}), the size of the queries and keys "
-                    "(K.shape[-1])"
-                )
+                raise Wrong(f"you divided by sqrt({name}): scale by sqrt(d_k) = sqrt({d_k}), the size of the queries and keys "
+                            "(K.shape[-1])")
         if np.allclose(weights, _softmax(K @ Q.T / math.sqrt(d_k))):
             raise Wrong("queries and keys are swapped: row i holds query i's scores, Q @ K.T (Q = X @ W_q, K = X @ W_k)")
         if np.allclose(weights, expected_w.T):
@@ -94,10 +91,8 @@ def check_permutation_test(is_permutation_equivariant) -> str:
         if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.dtype in (torch.bool, np.bool_) and answer.ndim == 0:
             answer = bool(answer)  # torch.equal/allclose give Python bools; a 0-d bool tensor is fine too
         if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.ndim > 0:
-            raise Wrong(
-                f"you returned {tuple(answer.shape)} element-by-element comparisons: return ONE True or False for the "
-                "whole function, e.g. with torch.allclose(a, b, atol=1e-6)"
-            )
+            raise Wrong(f"you returned {tuple(answer.shape)} element-by-element comparisons: return ONE True or False for the "
+                        "whole function, e.g. with torch.allclose(a, b, atol=1e-6)")
         if not isinstance(answer, (bool, np.bool_)):
             raise Wrong(f"return True or False (one answer for the whole function), got {type(answer).__name__}")
         if bool(answer) == expected:

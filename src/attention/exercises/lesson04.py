@@ -26,26 +26,18 @@ def check_split_heads(split_heads_fn) -> str:
         got = as_array(call(split_heads_fn, x.clone(), h), f"split_heads(x of shape {(B, T, d_model)}, {h})")
         expected = split_heads(x, h).numpy()
         if got.shape == (B, T, h, d_k):
-            raise Wrong(
-                f"you returned shape {got.shape} = (B, T, h, d_k): move the head axis before T with .transpose(1, 2), "
-                f"expected (B, h, T, d_k) = {(B, h, T, d_k)}"
-            )
+            raise Wrong(f"you returned shape {got.shape} = (B, T, h, d_k): move the head axis before T with .transpose(1, 2), "
+                        f"expected (B, h, T, d_k) = {(B, h, T, d_k)}")
         if got.shape != expected.shape:
-            raise Wrong(
-                f"split_heads(x of shape {(B, T, d_model)}, num_heads={h}) has shape {got.shape}, "
-                f"expected (B, h, T, d_k) = {expected.shape}"
-            )
+            raise Wrong(f"split_heads(x of shape {(B, T, d_model)}, num_heads={h}) has shape {got.shape}, "
+                        f"expected (B, h, T, d_k) = {expected.shape}")
         if np.array_equal(got, x.reshape(B, h, T, d_k).numpy()):
-            raise Wrong(
-                "you reshaped straight to (B, h, T, d_k) without a transpose: then one head's 'token' rows hold "
-                "features of DIFFERENT tokens, and heads mix positions. Reshape to (B, T, h, d_k) first, then "
-                ".transpose(1, 2)."
-            )
+            raise Wrong("you reshaped straight to (B, h, T, d_k) without a transpose: then one head's 'token' rows hold "
+                        "features of DIFFERENT tokens, and heads mix positions. Reshape to (B, T, h, d_k) first, then "
+                        ".transpose(1, 2).")
         if np.array_equal(got, x.reshape(B, T, d_k, h).permute(0, 3, 1, 2).numpy()):
-            raise Wrong(
-                "head 0 takes every h-th feature (0, h, 2h, ...): each head should take one contiguous block "
-                "of d_k features. Reshape to (B, T, h, d_k), not (B, T, d_k, h)."
-            )
+            raise Wrong("head 0 takes every h-th feature (0, h, 2h, ...): each head should take one contiguous block "
+                        "of d_k features. Reshape to (B, T, h, d_k), not (B, T, d_k, h).")
         expect_close(got, expected, f"split_heads(x of shape {(B, T, d_model)}, {h})")
     return "each head gets its own block of d_k features for every token."
 
@@ -59,24 +51,17 @@ def check_merge_heads(merge_heads_fn) -> str:
         got = as_array(call(merge_heads_fn, x.clone()), f"merge_heads(x of shape {(B, h, T, d_k)})")
         expected = merge_heads(x).numpy()
         if got.shape == (B, T, h, d_k):
-            raise Wrong(
-                f"you returned shape {got.shape}: also flatten the last two axes into h * d_k = {h * d_k} "
-                "with .reshape(B, T, h * d_k)"
-            )
+            raise Wrong(f"you returned shape {got.shape}: also flatten the last two axes into h * d_k = {h * d_k} "
+                        "with .reshape(B, T, h * d_k)")
         if got.shape != expected.shape:
-            raise Wrong(
-                f"merge_heads(x of shape {(B, h, T, d_k)}) has shape {got.shape}, expected (B, T, h * d_k) = {expected.shape}"
-            )
+            raise Wrong(f"merge_heads(x of shape {(B, h, T, d_k)}) has shape {got.shape}, "
+                        f"expected (B, T, h * d_k) = {expected.shape}")
         if np.array_equal(got, x.reshape(B, T, h * d_k).numpy()):
-            raise Wrong(
-                "you reshaped (B, h, T, d_k) straight to (B, T, h * d_k) without a transpose: the rows you built "
-                "glue together different tokens of one head. First .transpose(1, 2) to (B, T, h, d_k), then reshape."
-            )
+            raise Wrong("you reshaped (B, h, T, d_k) straight to (B, T, h * d_k) without a transpose: the rows you built "
+                        "glue together different tokens of one head. First .transpose(1, 2) to (B, T, h, d_k), then reshape.")
         if np.array_equal(got, x.permute(0, 2, 3, 1).reshape(B, T, h * d_k).numpy()):
-            raise Wrong(
-                "the features are interleaved (head 0's first, head 1's first, ...): put head 0's d_k features "
-                "first, then head 1's. Transpose to (B, T, h, d_k), not (B, T, d_k, h)."
-            )
+            raise Wrong("the features are interleaved (head 0's first, head 1's first, ...): put head 0's d_k features "
+                        "first, then head 1's. Transpose to (B, T, h, d_k), not (B, T, d_k, h).")
         expect_close(got, expected, f"merge_heads(x of shape {(B, h, T, d_k)})")
         round_trip = as_array(call(merge_heads_fn, split_heads(x.transpose(1, 2).reshape(B, T, h * d_k), h)), "round trip")
         expect_close(round_trip, x.transpose(1, 2).reshape(B, T, h * d_k).numpy(), "merge_heads(split_heads(x))")
@@ -108,7 +93,6 @@ def check_count_parameters(count_parameters) -> str:
         if got != right and got in mistakes:
             raise Wrong(f"count_parameters({d}, {h}) = {got}: {mistakes[got]}")
         if got != right:
-            raise Wrong(
-                f"count_parameters({d}, {h}) = {got}, expected {right}: W_Q, W_K, W_V, W_O each have a (d, d) weight and d biases"
-            )
+            raise Wrong(f"count_parameters({d}, {h}) = {got}, expected {right}: W_Q, W_K, W_V, W_O each have a (d, d) weight "
+                        "and d biases")
     return "4·d² + 4·d, whatever the number of heads: more heads cost no more parameters."
