@@ -38,8 +38,14 @@ LEARNER_CHECK = ROOT / "build" / "learner-check"  # throw-away learner editions 
 # `test` re-runs every notebook under it, so a stored output or a claim that holds only on this machine fails here.
 OTHER_CPU = {"ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE", "ONEDNN_MAX_CPU_ISA": "SSE41"}
 # Nothing in the course may touch the network at run time; UTF-8 everywhere (the menu, the Chinese edition).
-os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1", PYTHONHASHSEED="0",
-                  PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONUTF8="1")
+os.environ.update(
+    HF_HUB_OFFLINE="1",
+    TRANSFORMERS_OFFLINE="1",
+    HF_DATASETS_OFFLINE="1",
+    PYTHONHASHSEED="0",
+    PYDEVD_DISABLE_FILE_VALIDATION="1",
+    PYTHONUTF8="1",
+)
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {}
 
@@ -150,8 +156,10 @@ def wheelhouse(args) -> None:
         stale_wheel.unlink()
     files = list(out.iterdir())
     size = sum(f.stat().st_size for f in files) / 2**20
-    print(f"wheelhouse: {len(files)} files, {size:.0f} MB, built in {time.perf_counter() - started:.0f} s "
-          f"for {platform.system()} {platform.machine()} python {sys.version_info[0]}.{sys.version_info[1]}")
+    print(
+        f"wheelhouse: {len(files)} files, {size:.0f} MB, built in {time.perf_counter() - started:.0f} s "
+        f"for {platform.system()} {platform.machine()} python {sys.version_info[0]}.{sys.version_info[1]}"
+    )
 
 
 LOCK_SCRIPT = r"""
@@ -181,8 +189,9 @@ def lock(args) -> None:
         "# The exact versions the stored notebook outputs were made with: `make env` installs these (pip -c).\n"
         "# pyproject.toml says which versions the course supports; this file, which ones we ran. Regenerate it with\n"
         "# `make lock` after changing pyproject.toml, then re-run `make notebooks` and `make test`.\n"
-        f"# A marker keeps a pin away from a Python that the pinned release does not support (oldest: {oldest}).\n"
-        + pins, encoding="utf-8")
+        f"# A marker keeps a pin away from a Python that the pinned release does not support (oldest: {oldest}).\n" + pins,
+        encoding="utf-8",
+    )
     STAMP.touch()  # the environment is what the file now says
     print(f"wrote {CONSTRAINTS.name}: {len(pins.splitlines())} pins")
 
@@ -206,19 +215,19 @@ def app(args) -> None:
 @command("Write the learner editions (exercises to fill in) to learner/; keeps notebooks you have edited")
 def learner(args) -> None:
     env()
-    run(PY, "scripts/make_learner.py", "--out", "learner", *(["--force"] if args.force else []))
+    run(PY, "-m", "scripts.make_learner", "--out", "learner", *(["--force"] if args.force else []))
 
 
 @command("Render the executed course to a static offline site in site/ (open site/index.html)")
 def site(args) -> None:
     env()
-    run(PY, "scripts/build_site.py", "--out", "site")
+    run(PY, "-m", "scripts.build_site", "--out", "site")
 
 
 @command("Measure minutes per lesson; rewrite the plans in docs/WORKSHOP.md and the minutes in README.md")
 def minutes(args) -> None:
     env()
-    run(PY, "scripts/lesson_minutes.py", "--write", "docs/WORKSHOP.md", "--readme", "README.md")
+    run(PY, "-m", "scripts.lesson_minutes", "--write", "docs/WORKSHOP.md", "--readme", "README.md")
 
 
 # ---------------------------------------------------------------- checking the course
@@ -236,8 +245,15 @@ def test(args) -> None:
     other_cpu = nbval_cpu(args, check=False)
     learners = learner_test(args, check=False)
     print(f"make test: {time.perf_counter() - started:.0f} s")
-    failed = [name for name, code in (("unit tests and notebooks", unit_and_nbval), ("notebooks on a simulated other CPU",
-              other_cpu), ("learner editions", learners)) if code]
+    failed = [
+        name
+        for name, code in (
+            ("unit tests and notebooks", unit_and_nbval),
+            ("notebooks on a simulated other CPU", other_cpu),
+            ("learner editions", learners),
+        )
+        if code
+    ]
     if failed:
         raise SystemExit(f"FAILED: {', '.join(failed)}")
 
@@ -265,7 +281,7 @@ def nbval_cpu(args, check: bool = True) -> int:
 def learner_test(args, check: bool = True) -> int:
     env()
     shutil.rmtree(LEARNER_CHECK, ignore_errors=True)
-    run(PY, "scripts/make_learner.py", "--out", LEARNER_CHECK)
+    run(PY, "-m", "scripts.make_learner", "--out", LEARNER_CHECK)
     return run(PY, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", LEARNER_CHECK, check=check)
 
 
@@ -294,32 +310,47 @@ def browser(args) -> None:
 @command("Benchmarks: our attention vs torch's (time, memory) and the toy tasks' accuracy and training time")
 def bench(args) -> None:
     env()
-    run(PY, "benchmarks/bench_attention.py")
-    run(PY, "benchmarks/toy_tasks.py")
+    run(PY, "-m", "benchmarks.bench_attention")
+    run(PY, "-m", "benchmarks.toy_tasks")
 
 
 @command("Do the trained-model claims hold over seeds and simulated CPUs? (~15 min; writes docs/robustness.md)")
 def robustness(args) -> None:
     env()
-    run(PY, "benchmarks/robustness.py", "--write", "docs/robustness.md")
+    run(PY, "-m", "benchmarks.robustness", "--write", "docs/robustness.md")
 
 
 @command("Re-execute notebooks in place and store their outputs (NB=... for some)")
 def notebooks_(args) -> None:
     env()
     chosen = args.nb.split() if args.nb else notebooks()
-    run(PY, "scripts/setup_cell.py", *chosen)
+    run(PY, "-m", "scripts.setup_cell", *chosen)
     for nb in chosen:
         print(f"executing {nb}")
-        run(PY, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-            "--ExecutePreprocessor.timeout=600", nb)
+        run(
+            PY,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--inplace",
+            "--ExecutePreprocessor.timeout=600",
+            nb,
+        )
     run(PY, "-m", "nbstripout", "--keep-output", "--keep-count", *chosen)
 
 
-@command("Check code style, that notebooks are stored normalised, the CI workflow, and installs on other platforms")
+# What ruff lints and formats: the library, the tools and the notebooks' code (at 100 characters: notebooks/.ruff.toml).
+CODE = ("src", "tests", "scripts", "benchmarks", "app", "notebooks", "tasks.py")
+
+
+@command("Check code style and formatting (notebooks' code too), normalised notebooks, the CI workflow, other platforms")
 def lint(args) -> None:
     env()
-    run(PY, "-m", "ruff", "check", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
+    run(PY, "-m", "ruff", "check", *CODE)
+    run(PY, "-m", "ruff", "format", "--check", *CODE)
     run(PY, "-m", "nbstripout", "--verify", "--keep-output", "--keep-count", *notebooks())
     workflows = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(".github/workflows/*.yml"))
     run(PY, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
@@ -328,8 +359,11 @@ def lint(args) -> None:
 
 # Where the CI workflow runs the course: (uv's name for the platform, Python). 3.10 is the oldest Python the course
 # supports, 3.14 the newest checked. macOS 14 is the oldest macOS that torch's current wheels support.
-PLATFORMS = [(system, python) for system in ("x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc")
-             for python in ("3.10", "3.14")]
+PLATFORMS = [
+    (system, python)
+    for system in ("x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc")
+    for python in ("3.10", "3.14")
+]
 
 
 @command("Check that the pinned versions install from wheels on Linux, macOS (ARM) and Windows, Python 3.10 and 3.14")
@@ -337,16 +371,37 @@ def platforms(args) -> None:
     env()
     for system, python in PLATFORMS:
         print(f"{system}, Python {python}:", flush=True)
-        run(PY, "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "notebooks", "--extra", "dev", "-c", CONSTRAINTS,
-            "--python-version", python, "--python-platform", system, "--only-binary", ":all:", "--quiet", "-o", os.devnull,
-            env={"MACOSX_DEPLOYMENT_TARGET": "14.0"})
+        run(
+            PY,
+            "-m",
+            "uv",
+            "pip",
+            "compile",
+            "pyproject.toml",
+            "--extra",
+            "notebooks",
+            "--extra",
+            "dev",
+            "-c",
+            CONSTRAINTS,
+            "--python-version",
+            python,
+            "--python-platform",
+            system,
+            "--only-binary",
+            ":all:",
+            "--quiet",
+            "-o",
+            os.devnull,
+            env={"MACOSX_DEPLOYMENT_TARGET": "14.0"},
+        )
 
 
-@command("Format the code with ruff")
+@command("Format the code with ruff, the notebooks' code too (re-execute changed notebooks: make notebooks NB=...)")
 def format_(args) -> None:
     env()
-    run(PY, "-m", "ruff", "format", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
-    run(PY, "-m", "ruff", "check", "--fix", "src", "tests", "scripts", "benchmarks", "app", "tasks.py")
+    run(PY, "-m", "ruff", "format", *CODE)
+    run(PY, "-m", "ruff", "check", "--fix", *CODE)
 
 
 @command("Remove generated files (keeps .venv and learner/, which holds learners' work)")
@@ -368,8 +423,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="help", choices=list(COMMANDS))
     parser.add_argument("--nb", default=os.environ.get("NB", ""), help="notebooks for `notebooks` (space-separated)")
-    parser.add_argument("--force", action="store_true", default=os.environ.get("FORCE", "") not in ("", "0"),
-                        help="`learner`: replace edited learner notebooks (each old copy is kept in learner/.backup/)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        default=os.environ.get("FORCE", "") not in ("", "0"),
+        help="`learner`: replace edited learner notebooks (each old copy is kept in learner/.backup/)",
+    )
     parser.add_argument("--wheelhouse", default=os.environ.get("WHEELHOUSE", "wheelhouse"), help="wheelhouse folder")
     args = parser.parse_args(argv)
     COMMANDS[args.command][0](args)

@@ -19,7 +19,6 @@ import argparse
 import platform
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from attention import (
     scaled_dot_product_attention,
     split_heads,
     tiled_attention,
+    time_side_by_side,
 )
 
 
@@ -50,20 +50,6 @@ class Settings:
 
 FULL = Settings([(8, 128, 256, 8), (8, 512, 512, 8), (8, 1024, 768, 12)], [1024, 2048, 4096, 8192, 16384], 64, 256, 7, 1)
 QUICK = Settings([(2, 16, 32, 4)], [64, 128, 256], 16, 32, 2, 1)
-
-
-def race(candidates: dict[str, Callable[[], object]], rounds: int, warmup: int) -> dict[str, list[float]]:
-    """Seconds of every round per candidate; each round runs every candidate once, so load changes hit all alike."""
-    for _ in range(warmup):
-        for fn in candidates.values():
-            fn()
-    times: dict[str, list[float]] = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, fn in candidates.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return times
 
 
 def paired_ratio(times: dict[str, list[float]], a: str, b: str) -> float:
@@ -108,7 +94,7 @@ def bench_mha(s: Settings) -> list[dict]:
     for B, T, d, h in s.mha_sizes:
         calls, modules = mha_candidates(B, T, d, h)
         with torch.no_grad():
-            fwd = race(calls, s.rounds, s.warmup)
+            fwd = time_side_by_side(calls, s.rounds, s.warmup)
 
         def fwd_bwd(fn, modules=modules):
             def run():
@@ -118,7 +104,7 @@ def bench_mha(s: Settings) -> list[dict]:
 
             return run
 
-        both = race({name: fwd_bwd(fn) for name, fn in calls.items()}, s.rounds, s.warmup)
+        both = time_side_by_side({name: fwd_bwd(fn) for name, fn in calls.items()}, s.rounds, s.warmup)
         for mode, t in (("forward", fwd), ("fwd+bwd", both)):
             rows.append({"size": f"B={B} T={T} d={d} h={h}", "mode": mode, "times": t})
     return rows
@@ -156,7 +142,7 @@ def bench_tiled(s: Settings) -> list[dict]:
             "torch sdpa": lambda: F.scaled_dot_product_attention(q, k, v),  # noqa: B023
         }
         error = (calls["naive"]() - calls["tiled"]()).abs().max().item()
-        times = {name: statistics.median(t) for name, t in race(calls, max(1, s.rounds - 2), s.warmup).items()}
+        times = {name: statistics.median(t) for name, t in time_side_by_side(calls, max(1, s.rounds - 2), s.warmup).items()}
         peaks = {name: peak_memory_bytes(fn) for name, fn in calls.items()}
         rows.append({"T": T, "times": times, "peaks": peaks, "max_abs_diff": error})
     return rows

@@ -64,28 +64,86 @@ class Claim:
 
 CLAIMS = [
     Claim("03_self_attention.ipynb", "W_V, W_O free: share of sentences answered right", "min(accs_free)", ">=", "1.0"),
-    Claim("03_self_attention.ipynb", "W_V, W_O free: it -> the animal it never looks at (largest weight)",
-          "looked.max(1).values.min().item()", "<", "0.05", written="looked.max(1).values.min() < 0.05"),
-    Claim("03_self_attention.ipynb", "W_V, W_O free: it -> each of the five other animals (smallest weight)",
-          "looked[others].min().item()", ">", "0.3", written="looked[others].min() > 0.3"),
-    Claim("03_self_attention.ipynb", "W_V, W_O free: no animal in the sentence -> answers the unlooked one",
-          "float(default_answer == animals[ignored])", ">=", "1", written="default_answer == animals[ignored]"),
-    Claim("03_self_attention.ipynb", "W_V = W_O = I: share answered right (training, held-out: the smaller)",
-          "min(accs_look)", ">=", "0.9"),
-    Claim("03_self_attention.ipynb", "untrained: largest weight", "untrained.max().item()", "<", "0.5",
-          written="untrained.max() < 0.5"),
-    Claim("03_self_attention.ipynb", "W_V = W_O = I, lecture sentence: it -> animal", "row[animal_pos].item()", ">", "0.5",
-          written="row[animal_pos] > 0.5"),
-    Claim("03_self_attention.ipynb", "W_V = W_O = I, lecture sentence: it -> animal / it -> street",
-          "(row[animal_pos] / row[street_pos]).item()", ">", "3", written="row[animal_pos] > 3 * row[street_pos]"),
-    Claim("03_self_attention.ipynb", "W_V = W_O = I, lecture sentence: it -> animal / the same untrained",
-          "(row[animal_pos] / untrained[IT, animal_pos]).item()", ">", "3",
-          written="row[animal_pos] > 3 * untrained[IT, animal_pos]"),
-    Claim("03_self_attention.ipynb", "W_V = W_O = I: smallest (it -> animal) - (it -> place) over 30 sentences",
-          "(on_animal - on_place).min().item()", ">", "0", written="(on_animal - on_place).min() > 0"),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V, W_O free: it -> the animal it never looks at (largest weight)",
+        "looked.max(1).values.min().item()",
+        "<",
+        "0.05",
+        written="looked.max(1).values.min() < 0.05",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V, W_O free: it -> each of the five other animals (smallest weight)",
+        "looked[others].min().item()",
+        ">",
+        "0.3",
+        written="looked[others].min() > 0.3",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V, W_O free: no animal in the sentence -> answers the unlooked one",
+        "float(default_answer == animals[ignored])",
+        ">=",
+        "1",
+        written="default_answer == animals[ignored]",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V = W_O = I: share answered right (training, held-out: the smaller)",
+        "min(accs_look)",
+        ">=",
+        "0.9",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "untrained: largest weight",
+        "untrained.max().item()",
+        "<",
+        "0.5",
+        written="untrained.max() < 0.5",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V = W_O = I, lecture sentence: it -> animal",
+        "row[animal_pos].item()",
+        ">",
+        "0.5",
+        written="row[animal_pos] > 0.5",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V = W_O = I, lecture sentence: it -> animal / it -> street",
+        "(row[animal_pos] / row[street_pos]).item()",
+        ">",
+        "3",
+        written="row[animal_pos] > 3 * row[street_pos]",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V = W_O = I, lecture sentence: it -> animal / the same untrained",
+        "(row[animal_pos] / untrained[IT, animal_pos]).item()",
+        ">",
+        "3",
+        written="row[animal_pos] > 3 * untrained[IT, animal_pos]",
+    ),
+    Claim(
+        "03_self_attention.ipynb",
+        "W_V = W_O = I: smallest (it -> animal) - (it -> place) over 30 sentences",
+        "(on_animal - on_place).min().item()",
+        ">",
+        "0",
+        written="(on_animal - on_place).min() > 0",
+    ),
     Claim("03_self_attention.ipynb", "tired -> wide: largest relative change of a weight of 'it'", "changed", ">", "0.1"),
-    Claim("03_self_attention.ipynb", "random positions: largest change after a shuffle", "gap.item()", ">", "0.1",
-          written="gap > 0.1"),
+    Claim(
+        "03_self_attention.ipynb",
+        "random positions: largest change after a shuffle",
+        "gap.item()",
+        ">",
+        "0.1",
+        written="gap > 0.1",
+    ),
     Claim("04_multi_head.ipynb", "friend 0 answers who?: accuracy", "acc_who", ">=", "1.0"),
     Claim("04_multi_head.ipynb", "friend 1 answers where?: accuracy", "acc_where", ">=", "1.0"),
     Claim("04_multi_head.ipynb", "head 0: it -> animal (lecture sentence)", "on_animal", ">", "0.5"),
@@ -98,15 +156,39 @@ CLAIMS = [
     Claim("06_transformer_block.ipynb", "with residuals: gradient at the input", "grad_norm[True]", ">", "1.0"),
     Claim("06_transformer_block.ipynb", "with residuals: spread of the output", "out_std[True]", ">", "2.0"),
     Claim("06_transformer_block.ipynb", "first loss minus ln 11 (absolute)", "abs(losses[0] - uniform_guess)", "<", "0.5"),
-    Claim("06_transformer_block.ipynb", "last loss / first loss", "losses[-1] / losses[0]", "<", "0.01",
-          written="losses[-1] < 0.01 * losses[0]"),
+    Claim(
+        "06_transformer_block.ipynb",
+        "last loss / first loss",
+        "losses[-1] / losses[0]",
+        "<",
+        "0.01",
+        written="losses[-1] < 0.01 * losses[0]",
+    ),
     Claim("06_transformer_block.ipynb", "held-out exact-sequence accuracy", "accuracy", ">=", "0.99"),
-    Claim("06_transformer_block.ipynb", "last layer: worst head's mirror hit rate", "hits[-1].min().item()", ">=", "0.85",
-          written="hits[-1].min() >= 0.85"),
-    Claim("06_transformer_block.ipynb", "first layer's mean hit rate / last layer's", "(hits[0].mean() / hits[-1].mean()).item()",
-          "<", "1", written="hits[0].mean() < hits[-1].mean()"),
-    Claim("09_attention_everywhere.ipynb", "last epoch's loss / first epoch's", "losses[-1] / losses[0]", "<", "0.1",
-          written="losses[-1] < 0.1 * losses[0]"),
+    Claim(
+        "06_transformer_block.ipynb",
+        "last layer: worst head's mirror hit rate",
+        "hits[-1].min().item()",
+        ">=",
+        "0.85",
+        written="hits[-1].min() >= 0.85",
+    ),
+    Claim(
+        "06_transformer_block.ipynb",
+        "first layer's mean hit rate / last layer's",
+        "(hits[0].mean() / hits[-1].mean()).item()",
+        "<",
+        "1",
+        written="hits[0].mean() < hits[-1].mean()",
+    ),
+    Claim(
+        "09_attention_everywhere.ipynb",
+        "last epoch's loss / first epoch's",
+        "losses[-1] / losses[0]",
+        "<",
+        "0.1",
+        written="losses[-1] < 0.1 * losses[0]",
+    ),
     Claim("09_attention_everywhere.ipynb", "ViT held-out accuracy", "held_out", ">=", "0.9"),
     Claim("09_attention_everywhere.ipynb", "[CLS], heads averaged: inked / blank patch weight", "on_ink / on_blank", ">", "1"),
     Claim("09_attention_everywhere.ipynb", "[CLS], most stroke-minded head: inked / blank", "max(ink_ratio)", ">", "1.5"),
@@ -145,8 +227,9 @@ def run_one(notebook: str, seed: int, timeout: int, probe_file: Path | None = No
     )
     nb.cells.append(nbformat.v4.new_code_cell(probe))
     started = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=timeout, allow_errors=True, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     errors = []
     for index, cell in enumerate(nb.cells[:-1]):
         for out in cell.get("outputs", []):
@@ -191,8 +274,11 @@ def report(runs: dict, notebooks: list[str]) -> str:
         numbers = [v for v in values if isinstance(v, float)]
         ok = sum(holds(v, claim.op, float(claim.threshold)) for v in values)
         stats = [f"{f(numbers):.4g}" for f in (min, statistics.median, max)] if numbers else ["-"] * 3
-        lines.append(f"| {claim.notebook[:2]} | {claim.label} | `{claim.op} {claim.threshold}` | "
-                     + " | ".join(stats) + f" | {ok}/{len(values)} |")
+        lines.append(
+            f"| {claim.notebook[:2]} | {claim.label} | `{claim.op} {claim.threshold}` | "
+            + " | ".join(stats)
+            + f" | {ok}/{len(values)} |"
+        )
     probed = {e for r in runs.values() for e in r["values"]} - {c.expr for c in CLAIMS}
     for expr in sorted(probed):
         values = [r["values"].get(expr) for key, r in runs.items() if expr in r["values"]]
@@ -244,10 +330,12 @@ def main() -> None:
     print(table)
     print(f"\n{len(jobs)} runs in {time.perf_counter() - started:.0f} s")
     if args.write:
-        header = (f"# Robustness of the notebooks' claims\n\nMeasured by `python benchmarks/robustness.py --seeds {args.seeds} "
-                  f"--profiles {','.join(profiles)}` (torch {_torch_version()}, {args.seeds} seeds x {len(profiles)} simulated "
-                  "CPUs per notebook). `asserted` is what the notebook asserts; a claim is robust when its minimum (or "
-                  "maximum, for `<`) clears it.\n\n")
+        header = (
+            f"# Robustness of the notebooks' claims\n\nMeasured by `python benchmarks/robustness.py --seeds {args.seeds} "
+            f"--profiles {','.join(profiles)}` (torch {_torch_version()}, {args.seeds} seeds x {len(profiles)} simulated "
+            "CPUs per notebook). `asserted` is what the notebook asserts; a claim is robust when its minimum (or "
+            "maximum, for `<`) clears it.\n\n"
+        )
         args.write.write_text(header + table + "\n")
 
 

@@ -34,15 +34,15 @@ class Result:
 
 def decoder_on_toy_task(kind: str, steps: int, seed: int = 0) -> tuple[TinyDecoder, ToyTask, float]:
     """Train the lesson-06 TinyDecoder on a ToyTask from scratch; return it, the task and the training seconds."""
-    task = ToyTask(kind, length=6)
+    task = ToyTask(kind, length=6, batch_size=64)
     torch.manual_seed(seed)
     model = TinyDecoder(DecoderConfig(task.vocab_size, max_len=task.seq_len, d_model=64, num_heads=4, num_layers=2, d_ff=128))
-
-    def make_batch(step, generator):
-        return task.join(*task.sample(64, generator))  # (64, 2L + 1)
-
     start = time.perf_counter()
-    train(model, make_batch, lambda m, b: answer_loss(m, b, task.length + 1), steps=steps, lr=5e-3, seed=seed, progress=False)
+
+    def loss_fn(model, batch):
+        return answer_loss(model, batch, task.length + 1)  # score only the answer after "|"
+
+    train(model, task.make_batch, loss_fn, steps=steps, lr=5e-3, seed=seed, progress=False)
     return model, task, time.perf_counter() - start
 
 
@@ -56,7 +56,7 @@ def reverse_task(quick: bool) -> Result:
     model, task, seconds = decoder_on_toy_task("reverse", steps=20 if quick else 200)
     acc = _held_out_accuracy(model, task)
     x, y = task.heldout()
-    model(task.join(x, y)[:, :-1])
+    model(task.to_batch((x, y))[:, :-1])
     hits = mirror_hits(model.attention_weights(), task.length)[-1]  # (heads,) in the last layer
     note = f"L={task.length}, last-layer heads on mirrored key: {hits.min().item():.2f}-{hits.max().item():.2f}"
     return Result(acc, seconds, target=0.99, max_seconds=60.0, note=note)

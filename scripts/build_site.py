@@ -9,7 +9,7 @@ MathJax 2 that the nbclassic package ships, copied to ``site/static/mathjax/``.
 Links between notebooks (``02_x.ipynb``) become links between pages; links to other
 files of the repository point to them on GitHub (``REPO_URL``).
 
-Usage: python scripts/build_site.py [--out site] [notebooks/NN_name.ipynb ...]
+Usage: python -m scripts.build_site [--out site] [notebooks/NN_name.ipynb ...]
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
+from scripts.setup_cell import REPO_URL  # one place for the published address
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from setup_cell import REPO_URL  # noqa: E402  (one place for the published address)
 
 MATHJAX_DIR = "static/mathjax"  # where MathJax goes inside the site
 LESSON_FILE = re.compile(r"^(?:\.\./notebooks/|\./)?(?P<stem>\d\d_\w+)\.ipynb(?P<fragment>#.*)?$")

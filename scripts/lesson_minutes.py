@@ -9,7 +9,7 @@ Prints a table; with ``--write docs/WORKSHOP.md`` it replaces the text between
 ``<!-- minutes:start -->`` and ``<!-- minutes:end -->`` with the table and the plans.
 Re-run it whenever the notebooks change (``make minutes``).
 
-Usage: python scripts/lesson_minutes.py [--write docs/WORKSHOP.md] [--no-run] [--wpm 150] ...
+Usage: python -m scripts.lesson_minutes [--write docs/WORKSHOP.md] [--no-run] [--wpm 150] ...
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ markdown cell before it, or too few exercises (two per lesson 01-06, one per 07-
 A learner edition you have run or edited is not overwritten; ``--force``
 overwrites it after saving a copy in ``learner/.backup/``.
 
-Usage: python scripts/make_learner.py [--out learner] [--force] [notebooks/NN_name.ipynb ...]
+Usage: python -m scripts.make_learner [--out learner] [--force] [notebooks/NN_name.ipynb ...]
 """
 
 from __future__ import annotations

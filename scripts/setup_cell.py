@@ -15,10 +15,13 @@ course itself with ``--no-deps`` and then every dependency from pyproject.toml
 (core + ``notebooks`` extra) except those in :data:`COLAB_PROVIDES`. The course runs
 on Colab's torch; printed numbers can differ in the last digits from the stored outputs.
 
+Only the standard library is imported at the top (nbformat only when notebooks are edited): on Colab this file
+runs from a fresh clone, as a plain script, before anything is installed.
+
 Usage:
-    python scripts/setup_cell.py            # insert/update the cell in notebooks/NN_*.ipynb
-    python scripts/setup_cell.py --check    # exit 1 if a notebook lacks the current cell
-    python scripts/setup_cell.py --colab-install DIR   # what the cell runs on Colab
+    python -m scripts.setup_cell            # insert/update the cell in notebooks/NN_*.ipynb
+    python -m scripts.setup_cell --check    # exit 1 if a notebook lacks the current cell
+    python scripts/setup_cell.py --colab-install DIR   # what the cell runs on Colab (a plain script there)
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ COLAB_PROVIDES = {
     "streamlit": "only the app/ explorer needs it, not the notebooks",
 }
 
-CELL_SOURCE = f'''# Set-up for Google Colab: installs the course there (a minute or two). Anywhere else this cell does nothing.
+CELL_SOURCE = f'''# Set-up for Google Colab: installs the course there (a minute or two).
+# Anywhere else this cell does nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -51,10 +55,12 @@ if "google.colab" in sys.modules:
     import subprocess
 
     course = "{CLONE_DIR}"
+    repository = "{REPO_URL}"
     if not os.path.isdir(course):
-        subprocess.run(["git", "clone", "--depth", "1", "{REPO_URL}", course], check=True)
-    # Keeps Colab's own torch and installs everything else the course needs (see scripts/setup_cell.py).
-    subprocess.run([sys.executable, f"{{course}}/scripts/setup_cell.py", "--colab-install", course], check=True)
+        subprocess.run(["git", "clone", "--depth", "1", repository, course], check=True)
+    # Keeps Colab's own torch and installs everything else the course needs (scripts/setup_cell.py).
+    setup = f"{{course}}/scripts/setup_cell.py"
+    subprocess.run([sys.executable, setup, "--colab-install", course], check=True)
     importlib.invalidate_caches()  # see the packages just installed
     if f"{{course}}/src" not in sys.path:
         sys.path.insert(0, f"{{course}}/src")  # import attention now, without restarting the runtime
@@ -134,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"updated {path} (re-execute it: make notebooks NB={path})")
     if args.check and stale:
         print("the Colab set-up cell is missing or outdated in: " + ", ".join(map(str, stale)), file=sys.stderr)
-        print("run: python scripts/setup_cell.py, then re-execute those notebooks", file=sys.stderr)
+        print("run: python -m scripts.setup_cell, then re-execute those notebooks", file=sys.stderr)
         return 1
     return 0
 

@@ -6,7 +6,7 @@ with matplotlib (attention.fonts). GB2312 covers the 6,763 most used simplified 
 render too. Regenerate it only to change the character set (a developer tool, not run by the course):
 
     sudo apt-get install fonts-noto-cjk        # Debian/Ubuntu: NotoSansCJK-Regular.ttc
-    .venv/bin/python scripts/subset_cjk_font.py [--source PATH_TO_TTC]
+    .venv/bin/python -m scripts.subset_cjk_font [--source PATH_TO_TTC]
     sudo apt-get remove fonts-noto-cjk         # the tests check rendering on a machine without system CJK fonts
 """
 
@@ -54,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in chars])
     subsetter.subset(font)
-    names = {1: FAMILY, 4: FAMILY, 6: "CourseSansSC-Regular",
-             3: "2.004;attention-course;CourseSansSC-Regular (GB2312 subset of Noto Sans CJK SC)"}
+    names = {
+        1: FAMILY,
+        4: FAMILY,
+        6: "CourseSansSC-Regular",
+        3: "2.004;attention-course;CourseSansSC-Regular (GB2312 subset of Noto Sans CJK SC)",
+    }
     for record in list(font["name"].names):
         if record.nameID in names:
             record.string = names[record.nameID]

@@ -1,11 +1,6 @@
 """The dates entry of the toy-task benchmark (lesson 05) runs in quick mode and prints its row."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-import toy_tasks  # noqa: E402
+from benchmarks import toy_tasks
 
 
 def test_dates_entry_quick(capsys, one_thread):

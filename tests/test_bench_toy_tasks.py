@@ -4,10 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from benchmarks import toy_tasks
 
-import toy_tasks  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_tasks_are_name_function_entries():

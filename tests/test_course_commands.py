@@ -1,15 +1,13 @@
 """tasks.py, the one implementation behind `make X` and `python tasks.py X`."""
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
+import tasks
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
-tasks = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tasks)
 
 
 def test_makefile_forwards_every_command_and_only_those():

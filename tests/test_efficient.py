@@ -1,17 +1,19 @@
-"""Tests for attention.efficient: online softmax, tiled attention, KV cache, GQA, against torch oracles."""
+"""Tests for attention.efficient and attention.kv_cache: online softmax, tiled attention, KV cache, GQA, against torch."""
 
 import pytest
 import torch
 from torch.nn import functional as F
 
-from attention import causal_mask, scaled_dot_product_attention, softmax_torch
-from attention.efficient import (
+from attention import (
     KVCache,
+    causal_mask,
     grouped_query_attention,
     kv_cache_bytes,
     online_softmax,
     online_softmax_update,
     repeat_kv,
+    scaled_dot_product_attention,
+    softmax_torch,
     tiled_attention,
 )
 

@@ -13,8 +13,13 @@ from matplotlib import font_manager  # noqa: E402
 from attention import chinese_font_path, missing_characters, use_chinese_font  # noqa: E402
 from attention.fonts import FONT_FAMILY  # noqa: E402
 
-LABELS = ["辣子鸡 80%，炒青菜 20%", "查询（Query）、键（Key）、值（Value）", "注意力权重", "多头注意力：一桌朋友一起点菜",
-          "（B，T，d）"]
+LABELS = [
+    "辣子鸡 80%，炒青菜 20%",
+    "查询（Query）、键（Key）、值（Value）",
+    "注意力权重",
+    "多头注意力：一桌朋友一起点菜",
+    "（B，T，d）",
+]
 
 
 def render(labels) -> list[str]:

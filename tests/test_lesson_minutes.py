@@ -1,18 +1,14 @@
 """scripts/lesson_minutes.py: minutes per lesson from words, cells, exercises and run time; plans written between markers."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from scripts import lesson_minutes
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("lesson_minutes", ROOT / "scripts" / "lesson_minutes.py")
-lesson_minutes = importlib.util.module_from_spec(_spec)
-sys.modules["lesson_minutes"] = lesson_minutes
-_spec.loader.exec_module(lesson_minutes)
 
 PACE = lesson_minutes.Pace(words_per_minute=100, minutes_per_code_cell=1.0, minutes_per_exercise=10.0)
 

@@ -1,18 +1,14 @@
 """scripts/make_learner.py: solutions become stubs, conventions are enforced loudly, learners' work is kept."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from scripts import make_learner
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("make_learner", ROOT / "scripts" / "make_learner.py")
-make_learner = importlib.util.module_from_spec(_spec)
-sys.modules["make_learner"] = make_learner
-_spec.loader.exec_module(make_learner)
 
 SOLUTION = '''def my_softmax(scores, temperature=1.0):
     """Return softmax weights of a 1-D array of scores."""

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from attention.measure import count_flops, median_seconds, peak_memory_bytes
+from attention.measure import count_flops, median_seconds, peak_memory_bytes, time_side_by_side
 
 
 def test_peak_memory_counts_live_tensors():
@@ -37,3 +37,17 @@ def test_count_flops_and_median():
     assert median_seconds(lambda: a @ b, repeats=3, warmup=0) >= 0
     with pytest.raises(ValueError, match="repeats must be >= 1"):
         median_seconds(lambda: None, repeats=0)
+
+
+def test_median_seconds_is_time_side_by_side_of_one_function():
+    calls = []
+    times = time_side_by_side({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, rounds=3, warmup=1)
+    assert calls == ["a", "b"] * 4  # one warm-up round, then 3 rounds, the candidates interleaved
+    assert sorted(times) == ["a", "b"] and all(len(t) == 3 and min(t) >= 0 for t in times.values())
+    assert median_seconds(lambda: None, repeats=3, warmup=0) >= 0
+    with pytest.raises(ValueError, match="rounds must be an int >= 1"):
+        time_side_by_side({"a": lambda: None}, rounds=0)
+    with pytest.raises(ValueError, match="candidates must be a non-empty dict"):
+        time_side_by_side({})
+    with pytest.raises(ValueError, match="fn must be a function"):
+        median_seconds(3)

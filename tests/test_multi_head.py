@@ -171,7 +171,7 @@ def test_bad_inputs_raise_value_errors_naming_arguments_and_shapes(make_call, me
 def test_bad_construction_and_from_torch_errors():
     with pytest.raises(ValueError, match="num_heads=3 does not divide d_model=8"):
         MultiHeadAttention(8, 3)
-    with pytest.raises(ValueError, match="must be positive"):
+    with pytest.raises(ValueError, match="d_model must be a positive int"):
         MultiHeadAttention(0, 1)
     with pytest.raises(ValueError, match="nn.MultiheadAttention"):
         MultiHeadAttention.from_torch(nn.Linear(4, 4))

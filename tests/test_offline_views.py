@@ -1,11 +1,13 @@
 """Offline bertviz views: no CDN left, libraries inlined, one private require context per view."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 import torch
 
-from attention.offline_views import head_view_offline, make_offline, model_view_offline
+from attention.offline_views import NBVAL_SANITIZE, head_view_offline, make_offline, model_view_offline
 
 TOKENS = ["[CLS]", "the", "cat", "sat", "[SEP]"]
 
@@ -30,8 +32,8 @@ def test_no_network_address_is_loaded(views):
 def test_libraries_are_inlined(views):
     for html in views:
         assert html.count('<script data-offline-lib="require.js">') == 1
-        assert "d3: \"data:text/javascript;base64," in html
-        assert "jquery: \"data:text/javascript;base64," in html
+        assert 'd3: "data:text/javascript;base64,' in html
+        assert 'jquery: "data:text/javascript;base64,' in html
 
 
 def test_two_views_use_distinct_private_contexts(views):
@@ -69,3 +71,49 @@ def test_bad_shapes_are_refused():
 def test_make_offline_refuses_other_html():
     with pytest.raises(ValueError, match="bertviz"):
         make_offline("<p>hello</p>")
+
+
+@pytest.mark.parametrize("view", [head_view_offline, model_view_offline])
+def test_a_token_cannot_close_the_script_tag(view):
+    tokens = ["[CLS]", "</script><script>alert(1)</script>", "<!--", "[SEP]"]
+    html = view(_weights(T=4), tokens).data
+    assert "</script><script>alert(1)" not in html and "<!--" not in html
+    params = json.loads(re.search(r"const params = (.*?);\n", html, re.DOTALL).group(1))
+    assert tokens[1] in json.dumps(params, ensure_ascii=False)  # the page still shows the token as it is
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (dict(attentions=torch.zeros(1, 2, 0, 0), tokens=[]), r"T >= 1"),
+        (dict(tokens="abcde"), r"tokens must be a list of strings"),
+        (dict(attentions=torch.full((2, 3, 5, 5), float("nan"))), r"finite"),
+        (dict(sentence_b_start=5), r"sentence_b_start .* in 1..4, got 5"),
+        (dict(sentence_b_start=True), r"sentence_b_start"),
+        (dict(layer=2), r"layer must be None or an int in 0..1"),
+        (dict(heads=[0, 3]), r"heads must be a non-empty list of head indices in 0..2"),
+        (dict(heads=[]), r"heads must be a non-empty list"),
+    ],
+)
+def test_bad_view_arguments_are_refused(bad, message):
+    args = dict(attentions=_weights(), tokens=TOKENS) | bad
+    with pytest.raises(ValueError, match=message):
+        head_view_offline(**args)
+
+
+def test_nbval_sanitize_file_replaces_what_differs_between_runs():
+    """tests/nbval_sanitize.cfg holds NBVAL_SANITIZE's rules, and they make two renders of one view compare equal."""
+    cfg = (Path(__file__).parent / "nbval_sanitize.cfg").read_text(encoding="utf-8")
+    rules = re.findall(r"^\[(.+?)\]\nregex: (.*)\nreplace: (.*)$", cfg, re.MULTILINE)
+    sections = {name: (regex, replace) for name, regex, replace in rules}
+    for name, regex, replace in NBVAL_SANITIZE:
+        assert sections.get(name) == (regex, replace), f"[{name}] in nbval_sanitize.cfg differs from offline_views"
+    assert {n for n in sections if n.startswith("bertviz")} == {n for n, _, _ in NBVAL_SANITIZE}
+
+    def sanitized(html):
+        for _, regex, replace in NBVAL_SANITIZE:
+            html = re.sub(regex, replace, html)
+        return html
+
+    first, second = (head_view_offline(_weights(seed=s), TOKENS).data for s in (0, 1))  # other ids, other weights
+    assert first != second and sanitized(first) == sanitized(second)

@@ -69,5 +69,12 @@ def test_strongest_links_skip_special_tokens_and_are_sorted():
     assert not any(t in ("[CLS]", "[SEP]", ".") for q, k, _ in links for t in (q, k))
     with_special = result.strongest_links(layer=3, head=1, k=3, skip_special=False)
     assert any("[CLS]" in (q, k) or "[SEP]" in (q, k) for q, k, _ in with_special)
-    with pytest.raises(ValueError, match=r"layer 6, head 0 out of range .* \(6, 12, 16, 16\)"):
+    with pytest.raises(ValueError, match=r"layer must be an int in 0..5, got layer=6 .*\(6, 12, 16, 16\)"):
         result.strongest_links(layer=6, head=0)
+
+
+def test_bertviz_layers_is_the_format_bertviz_takes():
+    result = pretrained_attention("The animal was tired.")
+    layers = result.bertviz_layers()
+    assert len(layers) == 6 and all(layer.shape == (1, 12, len(result.tokens), len(result.tokens)) for layer in layers)
+    assert all(torch.equal(layer[0], result.attentions[i]) for i, layer in enumerate(layers))

@@ -1,19 +1,15 @@
 """benchmarks/robustness.py measures the claims the notebooks assert: the two lists must not drift apart."""
 
 import ast
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarks import robustness
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("robustness", ROOT / "benchmarks" / "robustness.py")
-robustness = importlib.util.module_from_spec(spec)
-sys.modules["robustness"] = robustness  # dataclasses look their module up there
-spec.loader.exec_module(robustness)
 
 
 def asserted_lines(notebook: str) -> list[str]:
@@ -44,8 +40,14 @@ def test_every_notebook_that_trains_has_one_seed_line_the_script_can_change():
 
 @pytest.mark.parametrize(
     ("value", "op", "threshold", "expected"),
-    [(0.96, ">=", 0.95, True), (0.95, ">=", 0.95, True), (0.94, ">=", 0.95, False), (0.5, "<", 0.5, False),
-     (0.4, "<", 0.5, True), ("NameError('x')", ">", 0.0, False)],
+    [
+        (0.96, ">=", 0.95, True),
+        (0.95, ">=", 0.95, True),
+        (0.94, ">=", 0.95, False),
+        (0.5, "<", 0.5, False),
+        (0.4, "<", 0.5, True),
+        ("NameError('x')", ">", 0.0, False),
+    ],
 )
 def test_holds(value, op, threshold, expected):
     assert robustness.holds(value, op, threshold) is expected

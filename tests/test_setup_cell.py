@@ -1,6 +1,5 @@
 """The Colab set-up cell: a no-op outside Colab, installs the course (keeping Colab's torch) on Colab, first in every notebook."""
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -12,11 +11,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from scripts import setup_cell
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("setup_cell", ROOT / "scripts" / "setup_cell.py")
-setup_cell = importlib.util.module_from_spec(_spec)
-sys.modules["setup_cell"] = setup_cell
-_spec.loader.exec_module(setup_cell)
 
 CLONE = setup_cell.CLONE_DIR
 
@@ -85,6 +82,11 @@ def test_the_cell_uses_no_shell_magics_and_the_published_url():
     assert setup_cell.REPO_URL in setup_cell.CELL_SOURCE and setup_cell.REPO_URL.startswith("https://github.com/")
 
 
+def test_the_cell_fits_a_jupyterlab_cell():
+    """Notebook code is linted at 100 characters a line (notebooks/.ruff.toml): the generated cell too."""
+    assert max(len(line) for line in setup_cell.CELL_SOURCE.splitlines()) <= 100
+
+
 def test_colab_install_keeps_colabs_torch_and_installs_the_rest_from_pyproject():
     runs = Recorder()
     setup_cell.colab_install(ROOT, run=runs)
@@ -148,7 +150,7 @@ def test_every_course_notebook_starts_with_the_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert first_code.source == setup_cell.CELL_SOURCE, (
-        f"{path.name}: first code cell is not the current Colab set-up cell; run `python scripts/setup_cell.py` and re-execute"
+        f"{path.name}: first code cell is not the current Colab set-up cell; run `python -m scripts.setup_cell` and re-execute"
     )
 
 

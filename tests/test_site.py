@@ -4,9 +4,7 @@ Static checks run everywhere; the page checks run in headless Chromium with ever
 outside request blocked (skipped, with the reason, where no Chromium is installed).
 """
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -14,11 +12,9 @@ import nbformat
 import pytest
 from _browser import offline_page, require_chromium
 
+from scripts import build_site
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
-build_site = importlib.util.module_from_spec(_spec)
-sys.modules["build_site"] = build_site
-_spec.loader.exec_module(build_site)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/ yet")

@@ -27,13 +27,26 @@ def test_vocab_and_text_round_trip():
         task.decode(torch.zeros(2, 2, dtype=torch.long))
 
 
-def test_join_layout():
+def test_to_batch_layout():
     task = ToyTask(length=4)
     x = torch.tensor([[3, 1, 4, 1]])
-    full = task.join(x, task.solve(x))
+    full = task.to_batch((x, task.solve(x)))
     assert task.decode(full[0]) == "3 1 4 1 | 1 4 1 3"
     with pytest.raises(ValueError, match=r"length=4.*\(1, 3\)"):
-        task.join(x[:, :3], x)
+        task.to_batch((x[:, :3], x))
+    with pytest.raises(ValueError, match=r"pair \(inputs, targets\)"):
+        task.to_batch(x)
+
+
+def test_make_batch_is_to_batch_of_a_sample_like_date_task():
+    """ToyTask and DateTask share one batch API: sample/heldout -> examples, to_batch, make_batch(step, generator)."""
+    task = ToyTask(length=4, batch_size=5)
+    batch = task.make_batch(0, torch.Generator().manual_seed(3))
+    expected = task.to_batch(task.sample(5, torch.Generator().manual_seed(3)))
+    assert batch.shape == (5, task.seq_len) and torch.equal(batch, expected)
+    assert task.to_batch(task.heldout()).shape == (task.num_heldout, task.seq_len)
+    with pytest.raises(ValueError, match="batch_size must be positive"):
+        ToyTask(batch_size=0)
 
 
 def test_heldout_is_fixed_distinct_and_correct():

@@ -102,17 +102,13 @@ def test_mirror_hits_on_a_perfect_anti_diagonal():
 
 
 def test_learns_to_reverse_with_mirrored_attention():
-    task = ToyTask("reverse", length=4)
+    task = ToyTask("reverse", length=4, batch_size=64)
     torch.manual_seed(0)
     model = TinyDecoder(DecoderConfig(task.vocab_size, max_len=task.seq_len, d_model=32, num_heads=2, d_ff=64))
-
-    def make_batch(step, g):
-        return task.join(*task.sample(64, g))
-
-    train(model, make_batch, lambda m, b: answer_loss(m, b, task.length + 1), steps=150, lr=5e-3, progress=False)
+    train(model, task.make_batch, lambda m, b: answer_loss(m, b, task.length + 1), steps=150, lr=5e-3, progress=False)
     x, y = task.heldout()
     prompt = torch.cat([x, torch.full((len(x), 1), task.sep)], dim=1)  # (N, L + 1)
     assert sequence_accuracy(model.generate(prompt, task.length), y) >= 0.99
-    model(task.join(x, y)[:, :-1])
+    model(task.to_batch((x, y))[:, :-1])
     hits = mirror_hits(model.attention_weights(), task.length)  # (layers, heads)
     assert hits[-1].min() > 0.8, hits

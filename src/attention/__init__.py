@@ -5,24 +5,18 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
 from .dates import CharVocab, DateBatch, DateTask, format_date
-from .efficient import (
-    KVCache,
-    grouped_query_attention,
-    kv_cache_bytes,
-    online_softmax,
-    online_softmax_update,
-    repeat_kv,
-    tiled_attention,
-)
+from .efficient import online_softmax, online_softmax_update, tiled_attention
 from .fonts import chinese_font_path, missing_characters, use_chinese_font
+from .kv_cache import KVCache, grouped_query_attention, kv_cache_bytes, repeat_kv
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
-from .measure import count_flops, median_seconds, peak_memory_bytes
+from .measure import count_flops, median_seconds, peak_memory_bytes, time_side_by_side
 from .menu import Menu, load_menu
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
+from .sentences import ANIMALS, LECTURE_SENTENCE, PLACES, it_sentence, tokenize
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from .softmax import softmax, softmax_torch
 from .tasks import ToyTask
@@ -33,6 +27,11 @@ from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_t
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "ANIMALS",
+    "LECTURE_SENTENCE",
+    "PLACES",
+    "it_sentence",
+    "tokenize",
     "CharVocab",
     "DateBatch",
     "DateTask",
@@ -49,6 +48,7 @@ __all__ = [
     "peak_memory_bytes",
     "repeat_kv",
     "tiled_attention",
+    "time_side_by_side",
     "FeedForward",
     "PositionalEncoding",
     "TransformerBlock",

@@ -8,11 +8,12 @@ modules take and return ``(B, T, d_model)``. Masks are boolean, True = may atten
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import torch
 from torch import nn
 
-from ._checks import check_float_tensors, shape_of
+from ._checks import check_module_dtype, check_probability, check_tokens, shape_of
 from .multi_head import MultiHeadAttention
 
 
@@ -22,9 +23,9 @@ def sinusoidal_positions(T: int, d_model: int) -> torch.Tensor:
     Taught in notebooks/06_transformer_block.ipynb.
     ``PE[t, 2i] = sin(t / 10000^(2i/d_model))`` and ``PE[t, 2i+1] = cos(t / 10000^(2i/d_model))``.
     """
-    if not isinstance(T, int) or T < 1:
+    if isinstance(T, bool) or not isinstance(T, int) or T < 1:
         raise ValueError(f"T must be a positive int, got T={T!r}")
-    if not isinstance(d_model, int) or d_model < 2 or d_model % 2:
+    if isinstance(d_model, bool) or not isinstance(d_model, int) or d_model < 2 or d_model % 2:
         raise ValueError(f"d_model must be a positive even int (sin/cos pairs), got d_model={d_model!r}")
     positions = torch.arange(T, dtype=torch.float32)[:, None]  # (T, 1)
     freqs = torch.exp(-math.log(10000.0) * torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)  # (d_model/2,)
@@ -33,12 +34,6 @@ def sinusoidal_positions(T: int, d_model: int) -> torch.Tensor:
     pe[:, 0::2] = torch.sin(angles)  # even features
     pe[:, 1::2] = torch.cos(angles)  # odd features
     return pe  # (T, d_model)
-
-
-def _check_tokens(x: torch.Tensor, d_model: int, name: str = "x") -> None:
-    check_float_tensors(**{name: x})
-    if x.ndim != 3 or x.shape[-1] != d_model:
-        raise ValueError(f"{name} must have shape (B, T, d_model={d_model}), got {shape_of(x)}")
 
 
 class PositionalEncoding(nn.Module):
@@ -55,11 +50,14 @@ class PositionalEncoding(nn.Module):
         self.register_buffer("pe", sinusoidal_positions(max_len, d_model), persistent=False)  # (max_len, d_model)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_tokens(x, self.d_model)
-        T = x.shape[1]
-        if T > self.max_len:
-            raise ValueError(f"x has T={T} positions but max_len={self.max_len} (x has shape {shape_of(x)})")
-        return x + self.pe[:T].to(x.dtype)  # (B, T, d_model) + (T, d_model) -> (B, T, d_model)
+        check_tokens(x, self.d_model)
+        if x.shape[1] > self.max_len:
+            raise ValueError(f"x has T={x.shape[1]} positions but max_len={self.max_len} (x has shape {shape_of(x)})")
+        return self._forward(x)
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The unchecked core of :meth:`forward`."""
+        return x + self.pe[: x.shape[1]].to(x.dtype)  # (B, T, d_model) + (T, d_model) -> (B, T, d_model)
 
 
 class FeedForward(nn.Module):
@@ -71,14 +69,21 @@ class FeedForward(nn.Module):
 
     def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0):
         super().__init__()
-        if d_model < 1 or d_ff < 1:
-            raise ValueError(f"d_model and d_ff must be positive, got d_model={d_model}, d_ff={d_ff}")
+        for name, n in (("d_model", d_model), ("d_ff", d_ff)):
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ValueError(f"{name} must be a positive int, got d_model={d_model!r}, d_ff={d_ff!r}")
+        check_probability("dropout", dropout)
         self.d_model = d_model  # width of every token vector
         self.d_ff = d_ff  # hidden width, usually 4 * d_model
         self.net = nn.Sequential(nn.Linear(d_model, d_ff), nn.GELU(), nn.Linear(d_ff, d_model), nn.Dropout(dropout))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_tokens(x, self.d_model)
+        check_tokens(x, self.d_model)
+        check_module_dtype(self, x=x)
+        return self._forward(x)
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The unchecked core of :meth:`forward`."""
         return self.net(x)  # (B, T, d_model) -> (B, T, d_ff) -> (B, T, d_model)
 
 
@@ -98,6 +103,7 @@ class TransformerBlock(nn.Module):
 
     def __init__(self, d_model: int, num_heads: int, d_ff: int, dropout: float = 0.0, cross_attention: bool = False):
         super().__init__()
+        check_probability("dropout", dropout)
         self.d_model = d_model  # width of every token vector
         self.has_cross_attention = cross_attention  # True: also attend to an encoder's output ("memory")
         self.ln1 = nn.LayerNorm(d_model)
@@ -121,7 +127,9 @@ class TransformerBlock(nn.Module):
         causal mask ``(T, T)``; ``memory`` is ``(B, S, d_model)`` and
         ``memory_mask`` broadcasts to ``(B, num_heads, T, S)``, e.g. a padding mask ``(B, 1, S)``.
         """
-        _check_tokens(x, self.d_model)
+        check_tokens(x, self.d_model)
+        check_module_dtype(self, x=x)
+        B, T = x.shape[:2]
         if self.cross_attn is None:
             if memory is not None or memory_mask is not None:
                 raise ValueError(
@@ -133,11 +141,30 @@ class TransformerBlock(nn.Module):
                 raise ValueError(
                     f"this block has cross_attention: pass memory of shape (B, S, d_model) (x has shape {shape_of(x)})"
                 )
-            _check_tokens(memory, self.d_model, "memory")
-            if memory.shape[0] != x.shape[0]:
+            check_tokens(memory, self.d_model, "memory")
+            check_module_dtype(self, memory=memory)
+            if memory.shape[0] != B:
                 raise ValueError(f"memory must have the batch size of x: x {shape_of(x)}, memory {shape_of(memory)}")
-        x = x + self.dropout(self.self_attn(self.ln1(x), mask=mask)[0])  # (B, T, d_model)
+            memory_mask = self.cross_attn.check_mask(memory_mask, B, T, memory.shape[1])
+        mask = self.self_attn.check_mask(mask, B, T, T)
+        return self._forward(x, mask, memory, memory_mask)
+
+    def _forward(self, x, mask=None, memory=None, memory_mask=None) -> torch.Tensor:
+        """The unchecked core of :meth:`forward` (masks as returned by :meth:`MultiHeadAttention.check_mask`)."""
+        h = self.ln1(x)  # (B, T, d_model)
+        x = x + self.dropout(self.self_attn._forward(h, h, h, mask)[0])  # (B, T, d_model)
         if self.cross_attn is not None:
             h = self.ln2(x)  # (B, T, d_model)
-            x = x + self.dropout(self.cross_attn(h, memory, memory, mask=memory_mask)[0])  # queries (B, T, .), keys (B, S, .)
-        return x + self.ffn(self.ln3(x))  # (B, T, d_model)
+            x = x + self.dropout(self.cross_attn._forward(h, memory, memory, memory_mask)[0])  # queries (B, T, .), keys (B, S, .)
+        return x + self.ffn._forward(self.ln3(x))  # (B, T, d_model)
+
+
+def stacked_weights(layers: Iterable[MultiHeadAttention]) -> torch.Tensor:
+    """The last weights of several attention layers, stacked: ``(L, B, num_heads, T_q, T_k)``.
+
+    Taught in notebooks/06_transformer_block.ipynb (each model's ``attention_weights`` is this over its blocks).
+    """
+    weights = [layer.last_weights for layer in layers]
+    if not weights or any(w is None for w in weights):
+        raise ValueError("no attention weights yet: call the model on some inputs first")
+    return torch.stack(weights)  # L x (B, h, T_q, T_k) -> (L, B, h, T_q, T_k)

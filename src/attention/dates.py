@@ -18,8 +18,20 @@ PAD, BOS, EOS = 0, 1, 2  # special token ids: padding, begin-of-sequence, end-of
 SPECIALS = ("<pad>", "<bos>", "<eos>")
 CHARS = " ,-./0123456789" + "abcdefghijklmnopqrstuvwxyz" + "ADFJMNOSTW"  # every character a date below can use
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-          "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -161,4 +173,3 @@ class DateTask:
     def heldout(self) -> list[tuple[str, str]]:
         """The fixed held-out pairs: their dates never occur in training batches."""
         return self.pairs(self.heldout_days.tolist(), self._heldout_formats.tolist())
-

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -58,12 +60,20 @@ class Menu:
 
 
 def _parse_row(row: dict, line: int, path: Path) -> tuple[str, str, str, str, list[float]]:
+    if row.get(None):  # DictReader puts fields beyond the header under the key None
+        raise ValueError(
+            f"{path}, line {line}: {len(row[None])} more field(s) than the {len(COLUMNS)} columns of the header "
+            f'(extra: {row[None]}); a description with a comma must be in double quotes: "Hot, and sour."'
+        )
+    short = [c for c in COLUMNS if row.get(c) is None]
+    if short:
+        raise ValueError(f"{path}, line {line}: only {len(COLUMNS) - len(short)} of the {len(COLUMNS)} columns, missing {short}")
     for column in ("dish", "chinese", "category"):
-        if not (row[column] or "").strip():
+        if not row[column].strip():
             raise ValueError(f"{path}, line {line}: column {column!r} is empty")
     values = []
     for flavour in FLAVOURS:
-        text = (row[flavour] or "").strip()
+        text = row[flavour].strip()
         try:
             value = float(text)
         except ValueError:
@@ -71,32 +81,56 @@ def _parse_row(row: dict, line: int, path: Path) -> tuple[str, str, str, str, li
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{path}, line {line} ({row['dish']}): column {flavour!r} must be between 0 and 1, got {value}")
         values.append(value)
-    return row["dish"].strip(), row["chinese"].strip(), row["category"].strip(), (row["description"] or "").strip(), values
+    return row["dish"].strip(), row["chinese"].strip(), row["category"].strip(), row["description"].strip(), values
+
+
+def _read_text(path: Path) -> str:
+    """The file as text: UTF-8, with or without the byte-order mark Excel's "CSV UTF-8" writes."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path} is not UTF-8 text (byte {error.start} is {data[error.start : error.start + 1]!r}): save it as "
+            "'CSV UTF-8' (Excel), or re-encode it, e.g. from GBK: iconv -f GBK -t UTF-8 old.csv > menu.csv"
+        ) from None
+    if "\x00" in text:
+        raise ValueError(f"{path} is not a text file (it holds NUL bytes): a menu is a CSV file in UTF-8")
+    return text
 
 
 def load_menu(path: str | Path | None = None) -> Menu:
     """Read a menu CSV (default: the course's, ``src/attention/data/menu.csv``) and check it.
 
-    Taught in notebooks/01_ordering_food.ipynb. Raises FileNotFoundError naming the
-    path if the file is missing, ValueError naming the line and column for a missing
-    column, a flavour outside 0..1, or a dish listed twice.
+    Taught in notebooks/01_ordering_food.ipynb. The file is UTF-8 (a byte-order mark is fine).
+    Raises FileNotFoundError naming the path if the file is missing, ValueError naming the line
+    and column for a missing or repeated column, a row with too many or too few fields, a flavour
+    outside 0..1, or a dish listed twice, and ValueError for a file that is not UTF-8 text.
     """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a file path (a str or pathlib.Path), got {type(path).__name__}: {path!r}")
     path = default_menu_path() if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"menu file not found: {path} (the course's own menu, src/attention/data/menu.csv, "
             "comes with the package: `pip install .` in the course folder)"
         )
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {missing}; expected columns {list(COLUMNS)}")
-        rows = [_parse_row(row, line, path) for line, row in enumerate(reader, start=2)]
+    reader = csv.DictReader(io.StringIO(_read_text(path), newline=""))
+    header = reader.fieldnames or []
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise ValueError(f"{path}, line 1: column(s) {repeated} appear more than once in the header")
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}; expected columns {list(COLUMNS)}")
+    rows, lines = [], []
+    for row in reader:
+        lines.append(reader.line_num)  # the file's line where this row ends (blank lines and quoted newlines counted)
+        rows.append(_parse_row(row, reader.line_num, path))
     if not rows:
         raise ValueError(f"{path}: the menu has no dishes")
     seen: dict[str, int] = {}
-    for line, (dish, chinese, *_) in enumerate(rows, start=2):
+    for line, (dish, chinese, *_) in zip(lines, rows):
         for name in (dish.lower(), chinese):
             if name in seen:
                 raise ValueError(f"{path}, line {line}: dish {name!r} is listed twice (first on line {seen[name]})")

@@ -9,8 +9,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import check_float_tensors, shape_of
-from .scaled_dot_product import scaled_dot_product_attention
+from ._checks import check_float_tensors, check_int, check_mask, check_mask_kind, check_module_dtype, check_probability, shape_of
+from .scaled_dot_product import _attention
 
 
 def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
@@ -18,11 +18,16 @@ def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
 
     Taught in notebooks/04_multi_head.ipynb.
     """
-    if x.ndim != 3:
+    if not isinstance(x, torch.Tensor) or x.ndim != 3:
         raise ValueError(f"x must have shape (B, T, d_model), got {shape_of(x)}")
+    check_int("num_heads", num_heads)
+    if x.shape[-1] % num_heads != 0:
+        raise ValueError(f"num_heads={num_heads} does not divide d_model={x.shape[-1]} (x has shape {shape_of(x)})")
+    return _split_heads(x, num_heads)
+
+
+def _split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
     B, T, d_model = x.shape
-    if d_model % num_heads != 0:
-        raise ValueError(f"num_heads={num_heads} does not divide d_model={d_model} (x has shape {shape_of(x)})")
     d_k = d_model // num_heads
     return x.view(B, T, num_heads, d_k).transpose(1, 2)  # (B, T, h, d_k) -> (B, h, T, d_k)
 
@@ -32,8 +37,12 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
 
     Taught in notebooks/04_multi_head.ipynb. Inverse of :func:`split_heads`.
     """
-    if x.ndim != 4:
+    if not isinstance(x, torch.Tensor) or x.ndim != 4:
         raise ValueError(f"x must have shape (B, num_heads, T, d_k), got {shape_of(x)}")
+    return _merge_heads(x)
+
+
+def _merge_heads(x: torch.Tensor) -> torch.Tensor:
     B, h, T, d_k = x.shape
     return x.transpose(1, 2).reshape(B, T, h * d_k)  # (B, h, T, d_k) -> (B, T, h, d_k) -> (B, T, d_model)
 
@@ -51,10 +60,12 @@ class MultiHeadAttention(nn.Module):
 
     def __init__(self, d_model: int, num_heads: int, bias: bool = True, dropout: float = 0.0):
         super().__init__()
-        if d_model < 1 or num_heads < 1:
-            raise ValueError(f"d_model and num_heads must be positive, got d_model={d_model}, num_heads={num_heads}")
+        for name, n in (("d_model", d_model), ("num_heads", num_heads)):
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ValueError(f"{name} must be a positive int, got d_model={d_model!r}, num_heads={num_heads!r}")
         if d_model % num_heads != 0:
             raise ValueError(f"num_heads={num_heads} does not divide d_model={d_model}")
+        check_probability("dropout", dropout)
         self.d_model = d_model  # width of every token vector
         self.num_heads = num_heads  # number of heads ("friends at the table")
         self.d_k = d_model // num_heads  # width of one head's queries, keys and values
@@ -64,41 +75,6 @@ class MultiHeadAttention(nn.Module):
         self.w_v = nn.Linear(d_model, d_model, bias=bias)
         self.w_o = nn.Linear(d_model, d_model, bias=bias)
         self.last_weights: torch.Tensor | None = None
-
-    def _check_inputs(self, query, key, value, mask):
-        check_float_tensors(query=query, key=key, value=value)
-        for name, x in (("query", query), ("key", key), ("value", value)):
-            if x.ndim != 3 or x.shape[-1] != self.d_model:
-                raise ValueError(f"{name} must have shape (B, T, d_model={self.d_model}), got {shape_of(x)}")
-        if not (query.shape[0] == key.shape[0] == value.shape[0]):
-            raise ValueError(
-                f"query, key and value must share the batch size B: "
-                f"query {shape_of(query)}, key {shape_of(key)}, value {shape_of(value)}"
-            )
-        if key.shape[1] != value.shape[1]:
-            raise ValueError(f"key and value must have the same length T_k: key {shape_of(key)}, value {shape_of(value)}")
-        if mask is None:
-            return None
-        if mask.ndim == 3:
-            mask = mask.unsqueeze(1)  # (B, T_q, T_k) -> (B, 1, T_q, T_k): same mask for every head
-        if mask.ndim not in (2, 4):
-            raise ValueError(
-                f"mask must have shape (T_q, T_k), (B, T_q, T_k) or (B, num_heads, T_q, T_k) "
-                f"(size-1 axes broadcast), got {shape_of(mask)}"
-            )
-        if mask.dtype != torch.bool:
-            raise ValueError(f"mask must be boolean (True = may attend), got dtype {mask.dtype} with shape {shape_of(mask)}")
-        scores_shape = (query.shape[0], self.num_heads, query.shape[1], key.shape[1])  # (B, h, T_q, T_k)
-        try:
-            fits = torch.broadcast_shapes(mask.shape, scores_shape) == scores_shape
-        except RuntimeError:
-            fits = False
-        if not fits:
-            raise ValueError(
-                f"mask of shape {shape_of(mask)} does not broadcast to the scores shape (B, num_heads, T_q, T_k) = "
-                f"{scores_shape} (query {shape_of(query)}, key {shape_of(key)})"
-            )
-        return mask
 
     def forward(
         self,
@@ -115,18 +91,53 @@ class MultiHeadAttention(nn.Module):
         """
         key = query if key is None else key
         value = key if value is None else value
-        mask = self._check_inputs(query, key, value, mask)
-        q = split_heads(self.w_q(query), self.num_heads)  # (B, T_q, d_model) -> (B, h, T_q, d_k)
-        k = split_heads(self.w_k(key), self.num_heads)  # (B, h, T_k, d_k)
-        v = split_heads(self.w_v(value), self.num_heads)  # (B, h, T_k, d_k)
+        check_float_tensors(query=query, key=key, value=value)
+        for name, x in (("query", query), ("key", key), ("value", value)):
+            if x.ndim != 3 or x.shape[-1] != self.d_model:
+                raise ValueError(f"{name} must have shape (B, T, d_model={self.d_model}), got {shape_of(x)}")
+        check_module_dtype(self, query=query)
+        if not (query.shape[0] == key.shape[0] == value.shape[0]):
+            raise ValueError(
+                f"query, key and value must share the batch size B: "
+                f"query {shape_of(query)}, key {shape_of(key)}, value {shape_of(value)}"
+            )
+        if key.shape[1] != value.shape[1]:
+            raise ValueError(f"key and value must have the same length T_k: key {shape_of(key)}, value {shape_of(value)}")
+        mask = self.check_mask(mask, query.shape[0], query.shape[1], key.shape[1])
+        return self._forward(query, key, value, mask, need_weights)
+
+    def check_mask(self, mask, B: int, T_q: int, T_k: int) -> torch.Tensor | None:
+        """Check a mask for queries ``(B, T_q, .)`` and keys ``(B, T_k, .)``; return it as ``(..., T_q, T_k)`` per head.
+
+        A ``(B, T_q, T_k)`` mask gets a heads axis, ``(B, 1, T_q, T_k)``: the same mask for every head.
+        """
+        if mask is None:
+            return None
+        check_mask_kind(mask, for_torch=True)
+        if mask.ndim not in (2, 3, 4):
+            raise ValueError(
+                f"mask must have shape (T_q, T_k), (B, T_q, T_k) or (B, num_heads, T_q, T_k) "
+                f"(size-1 axes broadcast), got {shape_of(mask)}"
+            )
+        if mask.ndim == 3:
+            mask = mask.unsqueeze(1)  # (B, T_q, T_k) -> (B, 1, T_q, T_k): same mask for every head
+        scores = (B, self.num_heads, T_q, T_k)
+        check_mask(mask, scores, for_torch=True, scores_name="(B, num_heads, T_q, T_k)", inputs=f"B={B}, T_q={T_q}, T_k={T_k}")
+        return mask
+
+    def _forward(self, query, key, value, mask=None, need_weights: bool = True):
+        """The unchecked core of :meth:`forward` (mask as returned by :meth:`check_mask`)."""
+        q = _split_heads(self.w_q(query), self.num_heads)  # (B, T_q, d_model) -> (B, h, T_q, d_k)
+        k = _split_heads(self.w_k(key), self.num_heads)  # (B, h, T_k, d_k)
+        v = _split_heads(self.w_v(value), self.num_heads)  # (B, h, T_k, d_k)
         p = self.dropout if self.training else 0.0
         if need_weights:
-            heads, weights = scaled_dot_product_attention(q, k, v, mask=mask, dropout_p=p)  # (B, h, T_q, d_k), (B, h, T_q, T_k)
+            heads, weights = _attention(q, k, v, mask=mask, dropout_p=p)  # (B, h, T_q, d_k), (B, h, T_q, T_k)
             self.last_weights = weights.detach()
         else:
             heads = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)  # (B, h, T_q, d_k)
             weights = None
-        return self.w_o(merge_heads(heads)), weights  # (B, T_q, d_model)
+        return self.w_o(_merge_heads(heads)), weights  # (B, T_q, d_model)
 
     @classmethod
     def from_torch(cls, mha: nn.MultiheadAttention) -> MultiHeadAttention:

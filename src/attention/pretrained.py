@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 import os
+import unicodedata
 import warnings
 from dataclasses import dataclass
 
 import torch
+
+from .offline_views import bertviz_layers
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,17 @@ class SentenceAttention:
 
     def weight(self, query: str, key: str, layer: int, head: int) -> float:
         """How much of ``query``'s attention goes to ``key`` in one head (first occurrence of each token)."""
+        self._check_head(layer, head)
         return float(self.attentions[layer, head, self.index(query), self.index(key)])
+
+    def _check_head(self, layer, head) -> None:
+        L, h = self.attentions.shape[:2]
+        for name, value, n in (("layer", layer, L), ("head", head, h)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < n:
+                raise ValueError(
+                    f"{name} must be an int in 0..{n - 1}, got {name}={value!r} "
+                    f"(attentions have shape {tuple(self.attentions.shape)} = (layers, heads, T, T))"
+                )
 
     def strongest_links(self, layer: int, head: int, k: int = 5, skip_special: bool = True) -> list[tuple[str, str, float]]:
         """The ``k`` largest weights of one head as ``(query token, key token, weight)``, strongest first.
@@ -44,9 +57,10 @@ class SentenceAttention:
         With ``skip_special`` links from or to [CLS], [SEP] and punctuation are left out:
         many heads park most of their weight there (a "no-op" sink), which hides the rest.
         """
-        L, h, T, _ = self.attentions.shape
-        if not (0 <= layer < L and 0 <= head < h):
-            raise ValueError(f"layer {layer}, head {head} out of range for attentions of shape {tuple(self.attentions.shape)}")
+        self._check_head(layer, head)
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be an int >= 1 (how many links), got k={k!r}")
+        T = self.attentions.shape[-1]
         keep = torch.tensor([not (skip_special and _is_special(t)) for t in self.tokens])  # (T,)
         weights = self.attentions[layer, head].clone()  # (T, T)
         weights[~keep, :] = -1.0
@@ -54,6 +68,10 @@ class SentenceAttention:
         k = min(k, int(keep.sum()) ** 2)
         values, flat = weights.flatten().topk(k)  # (T*T,) -> (k,)
         return [(self.tokens[i // T], self.tokens[i % T], float(v)) for v, i in zip(values.tolist(), flat.tolist())]
+
+    def bertviz_layers(self) -> list[torch.Tensor]:
+        """The weights in bertviz's format: a list of ``layers`` tensors ``(1, heads, T, T)`` (for ``bertviz.head_view``)."""
+        return bertviz_layers(self.attentions, self.tokens)
 
     def index(self, token: str) -> int:
         """Position of the first occurrence of ``token``; ValueError naming the tokens if it is absent."""
@@ -103,15 +121,29 @@ def load_pretrained() -> PretrainedModel:
 def _check_text(name: str, value) -> None:
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string, got {type(value).__name__}")
-    if not value.strip():
-        raise ValueError(f"{name} is empty: give at least one word")
+    if not any(ch.isalnum() or unicodedata.category(ch)[0] in "PS" for ch in value):
+        shown = f" (only invisible characters: {value!r})" if value.strip() else ""
+        raise ValueError(f"{name} is empty{shown}: give at least one word")
+
+
+def _warn_unknown(tokens: list[str], text: str) -> None:
+    """The model's vocabulary is English WordPiece: say which characters it cannot read (they become [UNK])."""
+    unknown = tokens.count("[UNK]")
+    if unknown:
+        words = [t for t in tokens if t not in ("[CLS]", "[SEP]")]
+        warnings.warn(
+            f"{unknown} of the {len(words)} tokens of {text!r} are [UNK]: the model's vocabulary (English WordPiece) "
+            "has no entry for them, so it cannot tell those characters apart. Use English text to see what it reads.",
+            stacklevel=3,
+        )
 
 
 def pretrained_attention(text: str, text_pair: str | None = None) -> SentenceAttention:
     """Run the pretrained encoder on a sentence (or a pair) and return its tokens and attention weights.
 
     Taught in notebooks/07_real_attention.ipynb. Raises ValueError for empty text
-    or an input longer than the model accepts.
+    (or only invisible characters) or an input longer than the model accepts; warns
+    when some characters are not in the model's vocabulary (they become [UNK]).
     """
     _check_text("text", text)
     if text_pair is not None:
@@ -128,6 +160,7 @@ def pretrained_attention(text: str, text_pair: str | None = None) -> SentenceAtt
         output = loaded.model(**encoded, output_attentions=True)
     attentions = torch.stack(output.attentions)[:, 0]  # layers x (1, h, T, T) -> (L, h, T, T)
     tokens = loaded.tokenizer.convert_ids_to_tokens(encoded["input_ids"][0].tolist())
+    _warn_unknown(tokens, text if text_pair is None else f"{text} / {text_pair}")
     sentence_b_start = None
     if text_pair is not None:
         sentence_b_start = int(encoded["token_type_ids"][0].tolist().index(1))

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_float_arrays, shape_of
-from .scaled_dot_product import scaled_dot_product_attention_np
+from ._checks import check_float_arrays, check_temperature, shape_of
+from .scaled_dot_product import _attention_np
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,15 @@ class Recommendation:
 
 def _check_features(features) -> np.ndarray:
     check_float_arrays(features=features)
-    if features.ndim != 2 or features.shape[0] < 1:
-        raise ValueError(f"features must have shape (n_dishes, d), got {shape_of(features)}")
+    if features.ndim != 2 or features.shape[0] < 1 or features.shape[1] < 1:
+        raise ValueError(f"features must have shape (n_dishes, d), got {shape_of(features)} (n_dishes and d must be >= 1)")
+    bad = ~np.isfinite(features)
+    if bad.any():
+        dish, column = (int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"features must be finite numbers: row {dish} (dish {dish}), column {column} is {features[dish, column]} "
+            f"({int(bad.sum())} such entries in features {shape_of(features)})"
+        )
     return features
 
 
@@ -58,10 +65,15 @@ def _check_history(history, n_dishes: int) -> np.ndarray:
 
 
 def _check_context(context, features: np.ndarray) -> np.ndarray:
-    context = np.asarray(context, dtype=features.dtype)
+    try:
+        context = np.asarray(context, dtype=features.dtype)
+    except (TypeError, ValueError):
+        raise ValueError(f"context must be a vector of {features.shape[1]} numbers, got {context!r}") from None
     d = features.shape[1]
     if context.shape != (d,):
         raise ValueError(f"context must have shape (d,) = ({d},) to match features {shape_of(features)}, got {context.shape}")
+    if not np.isfinite(context).all():
+        raise ValueError(f"context must be finite numbers, got {context}")
     return context
 
 
@@ -71,7 +83,10 @@ def centre_features(features: np.ndarray) -> np.ndarray:
     Taught in notebooks/09_attention_everywhere.ipynb. Without this, dishes that are
     strong in every flavour win every dot product.
     """
-    features = _check_features(features)
+    return _centre(_check_features(features))
+
+
+def _centre(features: np.ndarray) -> np.ndarray:
     return features - features.mean(axis=0, keepdims=True)  # (n, d) - (1, d) -> (n, d)
 
 
@@ -85,14 +100,18 @@ def taste_query(
     orders, so typical orders count more than one-off ones.
     """
     features = _check_features(features)
-    n, d = features.shape
-    history = _check_history(history, n)
+    history = _check_history(history, features.shape[0])
+    context = None if context is None else _check_context(context, features)
+    check_temperature(temperature)
+    return _taste_query(features, history, context, temperature)
+
+
+def _taste_query(features, history, context, temperature):
+    """The unchecked core of :func:`taste_query`."""
     past = features[history]  # (T_h, d): keys and values are the past orders
-    context = past.mean(axis=0) if context is None else _check_context(context, features)  # (d,)
-    if not temperature > 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
-    scale = 1.0 / (math.sqrt(d) * temperature)
-    out, w = scaled_dot_product_attention_np(context[None], past, past, scale=scale)  # (1, d), (1, T_h)
+    context = past.mean(axis=0) if context is None else context  # (d,)
+    scale = 1.0 / (math.sqrt(features.shape[1]) * temperature)
+    out, w = _attention_np(context[None], past, past, scale=scale)  # (1, d), (1, T_h)
     return out[0], w[0]
 
 
@@ -107,6 +126,10 @@ def score_menu(query: np.ndarray, features: np.ndarray) -> np.ndarray:
         raise ValueError(
             f"query must have shape (d,) = ({features.shape[1]},) to match features {shape_of(features)}, got {query.shape}"
         )
+    return _score_menu(query, features)
+
+
+def _score_menu(query: np.ndarray, features: np.ndarray) -> np.ndarray:
     return features @ query / math.sqrt(features.shape[1])  # (n, d) @ (d,) -> (n,)
 
 
@@ -130,19 +153,21 @@ def recommend(
     features = _check_features(features)
     n, d = features.shape
     history = _check_history(history, n)
-    if context is not None and centre:
-        context = _check_context(context, features) - features.mean(axis=0)  # same coordinates as the keys
-    keys = centre_features(features) if centre else features  # (n, d)
-    query, history_weights = taste_query(keys, history, context=context, temperature=temperature)  # (d,), (T_h,)
-    scores = score_menu(query, keys)  # (n,)
+    context = None if context is None else _check_context(context, features)
+    check_temperature(temperature)
     allowed = np.ones(n, dtype=bool)
     if exclude_history:
         allowed[history] = False
     if not allowed.any():
         raise ValueError(f"every one of the {n} dishes is in the history, so none is left to recommend")
+    if context is not None and centre:
+        context = context - features.mean(axis=0)  # same coordinates as the keys
+    keys = _centre(features) if centre else features  # (n, d)
+    query, history_weights = _taste_query(keys, history, context, temperature)  # (d,), (T_h,)
+    scores = _score_menu(query, keys)  # (n,)
     scale = 1.0 / (math.sqrt(d) * temperature)
     # one query row attends over every dish: (1, d) x (n, d) -> weights (1, n), taste (1, d)
-    taste, weights = scaled_dot_product_attention_np(query[None], keys, features, mask=allowed[None], scale=scale)
+    taste, weights = _attention_np(query[None], keys, features, mask=allowed[None], scale=scale)
     ranked_scores = np.where(allowed, scores, -np.inf)  # (n,)
     ranking = np.argsort(-ranked_scores, kind="stable")  # best first; ties keep menu order
     return Recommendation(ranking, scores, weights[0], query, history_weights, taste[0])

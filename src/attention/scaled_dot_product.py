@@ -3,7 +3,7 @@
 Taught in notebooks/02_scaled_dot_product.ipynb. Both versions return
 ``(output, weights)``: output ``(..., T_q, d_v)``, weights ``(..., T_q, T_k)``.
 Masks are boolean with ``True`` = "may attend"; a query whose keys are all
-masked gets zero weights and a zero output (not NaN).
+masked (or that has no keys at all) gets zero weights and a zero output (not NaN).
 """
 
 from __future__ import annotations
@@ -13,8 +13,21 @@ import math
 import numpy as np
 import torch
 
-from ._checks import check_float_arrays, check_float_tensors, check_mask, check_qkv
-from .softmax import softmax, softmax_torch
+from ._checks import (
+    check_float_arrays,
+    check_float_tensors,
+    check_mask,
+    check_probability,
+    check_qkv,
+    check_scale,
+    scores_shape,
+    shape_of,
+)
+from .softmax import _softmax_np, _softmax_torch
+
+
+def _describe(query, key) -> str:
+    return f"query {shape_of(query)}, key {shape_of(key)}"
 
 
 def scaled_dot_product_attention_np(
@@ -32,13 +45,18 @@ def scaled_dot_product_attention_np(
     """
     check_float_arrays(query=query, key=key, value=value)
     check_qkv(query, key, value)
-    check_mask(mask, query, key)
-    d_k = query.shape[-1]
-    scale = 1.0 / math.sqrt(d_k) if scale is None else scale
+    check_mask(mask, scores_shape(query, key), for_torch=False, inputs=_describe(query, key))
+    check_scale(scale)
+    return _attention_np(query, key, value, mask, scale)
+
+
+def _attention_np(query, key, value, mask=None, scale=None):
+    """The unchecked core of :func:`scaled_dot_product_attention_np`."""
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = query @ np.swapaxes(key, -1, -2) * scale  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)  # masked keys can never win
-    weights = softmax(scores, axis=-1)  # (..., T_q, T_k), rows sum to 1 (or 0 if fully masked)
+    weights = _softmax_np(scores, axis=-1)  # (..., T_q, T_k), rows sum to 1 (or 0 if fully masked or no keys)
     output = weights @ value  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
     return output, weights
 
@@ -60,17 +78,21 @@ def scaled_dot_product_attention(
     """
     check_float_tensors(query=query, key=key, value=value)
     check_qkv(query, key, value)
-    check_mask(mask, query, key)
-    if not 0.0 <= dropout_p < 1.0:
-        raise ValueError(f"dropout_p must be in [0, 1), got {dropout_p}")
-    d_k = query.shape[-1]
-    scale = 1.0 / math.sqrt(d_k) if scale is None else scale
+    check_mask(mask, scores_shape(query, key), for_torch=True, inputs=_describe(query, key))
+    check_scale(scale)
+    check_probability("dropout_p", dropout_p)
+    return _attention(query, key, value, mask, scale, dropout_p)
+
+
+def _attention(query, key, value, mask=None, scale=None, dropout_p=0.0):
+    """The unchecked core of :func:`scaled_dot_product_attention`: the maths, for inputs checked already."""
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     # Scaling the queries (T_q x d_k numbers) instead of the scores (T_q x T_k) gives the same result with far
     # less work when T_k is large; torch's own attention does the same.
     scores = (query * scale) @ key.transpose(-2, -1)  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
     if mask is not None:
         scores.masked_fill_(~mask, float("-inf"))  # masked keys can never win (in place: scores is ours)
-        weights = softmax_torch(scores, dim=-1)  # (..., T_q, T_k), a fully masked row -> zeros
+        weights = _softmax_torch(scores, dim=-1)  # (..., T_q, T_k), a fully masked row -> zeros
     elif scores.requires_grad:
         weights = torch.softmax(scores, dim=-1)  # (..., T_q, T_k)
     else:

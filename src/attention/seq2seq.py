@@ -16,9 +16,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import shape_of
-from .block import PositionalEncoding, TransformerBlock
-from .masks import causal_mask
+from ._checks import check_int, shape_of
+from .block import PositionalEncoding, TransformerBlock, stacked_weights
+from .masks import _padding_mask, causal_mask
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Seq2SeqConfig:
     num_decoder_layers: int = 2  # decoder blocks (causal self-attention + cross-attention)
     max_len: int = 64  # longest source or target sequence
     dropout: float = 0.0  # dropout inside the blocks while training
-    pad_id: int = 0  # source positions holding this id are masked out as keys
+    pad_id: int = 0  # padding id: sources are right-padded with it, and those positions are masked out as keys
 
 
 def _check_ids(ids: torch.Tensor, name: str, vocab_size: int, max_len: int) -> None:
@@ -44,6 +44,20 @@ def _check_ids(ids: torch.Tensor, name: str, vocab_size: int, max_len: int) -> N
         raise ValueError(f"{name} has T={ids.shape[1]} but must have 1..max_len={max_len} positions (shape {shape_of(ids)})")
     if ids.numel() and (ids.min() < 0 or ids.max() >= vocab_size):
         raise ValueError(f"{name} holds ids outside 0..{vocab_size - 1} (shape {shape_of(ids)})")
+
+
+def _source_lengths(src: torch.Tensor, pad_id: int) -> torch.Tensor:
+    """Tokens before the padding in each row of a right-padded ``src`` ``(B, T_in)``: ``(B,)``."""
+    real = src != pad_id  # (B, T_in)
+    lengths = real.sum(dim=1)  # (B,)
+    right_padded = real == (torch.arange(src.shape[1], device=src.device)[None, :] < lengths[:, None])
+    if not right_padded.all():
+        row = int((~right_padded).any(dim=1).nonzero()[0])
+        raise ValueError(
+            f"src must be right-padded with pad_id={pad_id} (padding only at the end of a row), "
+            f"but row {row} of src {shape_of(src)} has a real token after padding: {src[row].tolist()}"
+        )
+    return lengths
 
 
 class Seq2SeqTransformer(nn.Module):
@@ -57,6 +71,10 @@ class Seq2SeqTransformer(nn.Module):
     def __init__(self, config: Seq2SeqConfig):
         super().__init__()
         c = config
+        for name in ("vocab_size", "d_model", "num_heads", "d_ff", "num_encoder_layers", "num_decoder_layers", "max_len"):
+            check_int(f"config.{name}", getattr(c, name))
+        if not 0 <= c.pad_id < c.vocab_size:
+            raise ValueError(f"config.pad_id={c.pad_id} must be a token id in 0..vocab_size-1={c.vocab_size - 1}")
         self.config = c
         self.embed = nn.Embedding(c.vocab_size, c.d_model)
         self.positions = PositionalEncoding(c.d_model, c.max_len)
@@ -71,41 +89,52 @@ class Seq2SeqTransformer(nn.Module):
         self.to_logits = nn.Linear(c.d_model, c.vocab_size)
 
     def _embed(self, ids: torch.Tensor) -> torch.Tensor:
-        return self.positions(self.embed(ids))  # (B, T) -> (B, T, d_model): token vector + position vector
+        return self.positions._forward(self.embed(ids))  # (B, T) -> (B, T, d_model): token vector + position vector
 
-    def source_mask(self, src: torch.Tensor) -> torch.Tensor:
-        """Key mask ``(B, 1, T_in)``: True where the source is a real token, False at padding."""
-        return (src != self.config.pad_id)[:, None, :]  # (B, T_in) -> (B, 1, T_in)
+    def _check_src(self, src: torch.Tensor) -> torch.Tensor:
+        """Check source ids; return their lengths before the padding ``(B,)``."""
+        _check_ids(src, "src", self.config.vocab_size, self.config.max_len)
+        return _source_lengths(src, self.config.pad_id)
 
     def encode(self, src: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Encode source ids ``(B, T_in)``; returns ``(memory (B, T_in, d_model), source mask (B, 1, T_in))``."""
-        _check_ids(src, "src", self.config.vocab_size, self.config.max_len)
-        mask = self.source_mask(src)  # (B, 1, T_in): no query may look at padding
+        """Encode right-padded source ids ``(B, T_in)``; returns ``(memory (B, T_in, d_model), source mask (B, 1, T_in))``.
+
+        The source mask is :func:`attention.padding_mask` of the lengths before the padding (True = a real token).
+        """
+        return self._encode(src, self._check_src(src))
+
+    def _encode(self, src: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mask = _padding_mask(lengths, src.shape[1])  # (B, 1, T_in): no query may look at padding
         x = self._embed(src)  # (B, T_in, d_model)
         for block in self.encoder:
-            x = block(x, mask=mask)  # (B, T_in, d_model)
+            x = block._forward(x, mask[:, None])  # (B, T_in, d_model); the mask as (B, 1 head, 1 query, T_in)
         return self.encoder_norm(x), mask
 
     def decode(self, dec_in: torch.Tensor, memory: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:
-        """Logits ``(B, T_out, vocab_size)`` for decoder input ids ``(B, T_out)`` reading ``memory``."""
+        """Logits ``(B, T_out, vocab_size)`` for decoder input ids ``(B, T_out)`` reading ``memory`` (from :meth:`encode`)."""
         _check_ids(dec_in, "dec_in", self.config.vocab_size, self.config.max_len)
-        if memory.ndim != 3 or memory.shape[0] != dec_in.shape[0]:
-            raise ValueError(f"memory must be (B, T_in, d_model) with the B of dec_in {shape_of(dec_in)}, got {shape_of(memory)}")
-        T_out = dec_in.shape[1]
-        causal = causal_mask(T_out, device=dec_in.device)  # (T_out, T_out): position t sees 0..t
+        B, d = dec_in.shape[0], self.config.d_model
+        if not isinstance(memory, torch.Tensor) or memory.ndim != 3 or memory.shape[0] != B or memory.shape[2] != d:
+            raise ValueError(f"memory must be (B={B}, T_in, d_model={d}) for dec_in {shape_of(dec_in)}, got {shape_of(memory)}")
+        src_mask = self.decoder[0].cross_attn.check_mask(src_mask, B, dec_in.shape[1], memory.shape[1])
+        return self._decode(dec_in, memory, src_mask)
+
+    def _decode(self, dec_in: torch.Tensor, memory: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:
+        """The unchecked core of :meth:`decode`; ``src_mask`` per head, ``(B, 1, 1, T_in)``."""
+        causal = causal_mask(dec_in.shape[1], device=dec_in.device)  # (T_out, T_out): position t sees 0..t
         y = self._embed(dec_in)  # (B, T_out, d_model)
         for block in self.decoder:
-            y = block(y, mask=causal, memory=memory, memory_mask=src_mask)  # Q from y, K,V from memory
+            y = block._forward(y, causal, memory, src_mask)  # Q from y, K,V from memory
         return self.to_logits(self.decoder_norm(y))  # (B, T_out, vocab_size)
 
     def forward(self, src: torch.Tensor, dec_in: torch.Tensor) -> torch.Tensor:
         """Logits ``(B, T_out, vocab_size)``: encode ``src`` ``(B, T_in)``, decode ``dec_in`` ``(B, T_out)``."""
-        _check_ids(src, "src", self.config.vocab_size, self.config.max_len)
+        lengths = self._check_src(src)
         _check_ids(dec_in, "dec_in", self.config.vocab_size, self.config.max_len)
         if src.shape[0] != dec_in.shape[0]:
             raise ValueError(f"src and dec_in must share the batch size B: src {shape_of(src)}, dec_in {shape_of(dec_in)}")
-        memory, src_mask = self.encode(src)
-        return self.decode(dec_in, memory, src_mask)
+        memory, src_mask = self._encode(src, lengths)
+        return self._decode(dec_in, memory, src_mask[:, None])
 
     def loss(self, src: torch.Tensor, dec_in: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy of predicting ``target`` ``(B, T_out)`` (positions holding pad_id are ignored)."""
@@ -122,13 +151,17 @@ class Seq2SeqTransformer(nn.Module):
         Returns ids ``(B, max_len)`` without the leading <bos>; after a sequence's
         <eos> the rest of its row is <eos> too.
         """
-        if not isinstance(max_len, int) or not 1 <= max_len < self.config.max_len:
+        if isinstance(max_len, bool) or not isinstance(max_len, int) or not 1 <= max_len < self.config.max_len:
             raise ValueError(f"max_len must be an int in 1..{self.config.max_len - 1}, got {max_len!r}")
-        memory, src_mask = self.encode(src)  # the source is encoded once
+        for name, token in (("bos_id", bos_id), ("eos_id", eos_id)):
+            check_int(name, token, low=0)
+            if token >= self.config.vocab_size:
+                raise ValueError(f"{name}={token} is not a token id (vocab_size={self.config.vocab_size})")
+        memory, src_mask = self._encode(src, self._check_src(src))  # the source is encoded once
         out = torch.full((src.shape[0], 1), bos_id, dtype=torch.long, device=src.device)  # (B, 1)
         done = torch.zeros(src.shape[0], dtype=torch.bool, device=src.device)  # (B,)
         for _ in range(max_len):
-            logits = self.decode(out, memory, src_mask)  # (B, t, vocab_size): re-run over the prefix (no KV cache)
+            logits = self._decode(out, memory, src_mask[:, None])  # (B, t, vocab_size): re-run over the prefix (no KV cache)
             next_id = logits[:, -1].argmax(-1)  # (B,)
             next_id = torch.where(done, torch.full_like(next_id, eos_id), next_id)
             out = torch.cat([out, next_id[:, None]], dim=1)  # (B, t + 1)
@@ -148,4 +181,4 @@ class Seq2SeqTransformer(nn.Module):
         predicting output token t + 1; padded source positions get weight 0.
         """
         self(src, dec_in)
-        return torch.stack([block.cross_attn.last_weights for block in self.decoder])  # (L, B, h, T_out, T_in)
+        return stacked_weights(block.cross_attn for block in self.decoder)  # (L, B, h, T_out, T_in)

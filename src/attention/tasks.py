@@ -3,6 +3,10 @@
 Taught in notebooks/06_transformer_block.ipynb. Tokens ``0 .. num_symbols-1``
 are the symbols (shown as digits), token ``num_symbols`` is the separator "|".
 A decoder reads ``inputs | targets``, e.g. ``3 1 4 1 5 | 5 1 4 1 3``.
+
+Same batch API as :class:`attention.DateTask`: ``sample(n, generator)`` and ``heldout()`` give examples,
+``to_batch(examples)`` turns them into what the model reads, ``make_batch(step, generator)`` is
+``to_batch(sample(batch_size, generator))`` (the signature :func:`attention.train` calls).
 """
 
 from __future__ import annotations
@@ -26,15 +30,20 @@ class ToyTask:
     num_symbols: int = 10  # symbols are the tokens 0 .. num_symbols-1
     num_heldout: int = 500  # size of the fixed held-out set, never produced by sample()
     heldout_seed: int = 12345  # seed of the held-out set
+    batch_size: int = 64  # examples per training batch (make_batch)
     _heldout: tuple[torch.Tensor, torch.Tensor] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        for name in ("length", "num_symbols", "num_heldout", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be an int, got {value!r}")
         if self.kind not in TASK_KINDS:
             raise ValueError(f"kind must be one of {TASK_KINDS}, got {self.kind!r}")
         if not 2 <= self.num_symbols <= len(_SYMBOLS):
             raise ValueError(f"num_symbols must be in 2..{len(_SYMBOLS)}, got {self.num_symbols}")
-        if self.length < 1:
-            raise ValueError(f"length must be positive, got {self.length}")
+        if self.length < 1 or self.batch_size < 1:
+            raise ValueError(f"length and batch_size must be positive, got length={self.length}, batch_size={self.batch_size}")
         if self.num_symbols**self.length >= 2**62:
             raise ValueError(f"num_symbols**length must be < 2**62, got {self.num_symbols}**{self.length}")
         if not 1 <= self.num_heldout <= self.num_symbols**self.length // 2:
@@ -64,10 +73,10 @@ class ToyTask:
             return inputs.flip(-1)
         return inputs.sort(dim=-1).values
 
-    def _check_inputs(self, inputs: torch.Tensor) -> None:
+    def _check_inputs(self, inputs: torch.Tensor, name: str = "inputs") -> None:
         if not isinstance(inputs, torch.Tensor) or inputs.ndim != 2 or inputs.shape[1] != self.length:
             raise ValueError(
-                f"inputs must be a tensor of shape (N, length={self.length}), got {type(inputs).__name__} {shape_of(inputs)}"
+                f"{name} must be a tensor of shape (N, length={self.length}), got {type(inputs).__name__} {shape_of(inputs)}"
             )
 
     def _codes(self, inputs: torch.Tensor) -> torch.Tensor:
@@ -106,12 +115,22 @@ class ToyTask:
             inputs[clash] = torch.randint(0, self.num_symbols, (int(clash.sum()), self.length), generator=generator)
         return inputs, self.solve(inputs)
 
-    def join(self, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        """The decoder's full sequence ``inputs | targets``: ``(N, 2 * length + 1)``."""
+    def to_batch(self, examples: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        """The decoder's full sequences ``inputs | targets`` for examples ``(inputs, targets)``: ``(N, 2 * length + 1)``."""
+        if not isinstance(examples, (tuple, list)) or len(examples) != 2:
+            got = type(examples).__name__
+            raise ValueError(f"examples must be a pair (inputs, targets) as sample() and heldout() give, got {got}")
+        inputs, targets = examples
         self._check_inputs(inputs)
-        self._check_inputs(targets)
+        self._check_inputs(targets, "targets")
+        if inputs.shape[0] != targets.shape[0]:
+            raise ValueError(f"inputs and targets must hold as many rows: inputs {shape_of(inputs)}, targets {shape_of(targets)}")
         sep = torch.full((inputs.shape[0], 1), self.sep, dtype=inputs.dtype)  # (N, 1)
         return torch.cat([inputs, sep, targets], dim=1)  # (N, 2L + 1)
+
+    def make_batch(self, step: int, generator: torch.Generator) -> torch.Tensor:
+        """A training batch ``(batch_size, 2 * length + 1)`` (the signature :func:`attention.train` calls; ``step`` is unused)."""
+        return self.to_batch(self.sample(self.batch_size, generator))
 
     def encode(self, text: str) -> torch.Tensor:
         """Tokens of a text such as ``"3 1 4 | 4 1 3"`` (spaces optional), as a 1-D long tensor."""

@@ -6,6 +6,7 @@ Taught in notebooks/06_transformer_block.ipynb (also used in notebooks/05_cross_
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -14,11 +15,15 @@ from torch import nn
 
 from ._checks import shape_of
 
+SCHEDULES = ("cosine", "constant")
 
-def _schedule(step: int, steps: int, warmup: int) -> float:
-    """Learning-rate factor: linear warm-up over ``warmup`` steps, then cosine decay to 10%."""
+
+def _schedule(step: int, steps: int, warmup: int, schedule: str = "cosine") -> float:
+    """Learning-rate factor: linear warm-up over ``warmup`` steps, then cosine decay to 10% (or constant)."""
     if step < warmup:
         return (step + 1) / warmup
+    if schedule == "constant":
+        return 1.0
     progress = (step - warmup) / max(1, steps - warmup)
     return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress))
 
@@ -35,6 +40,7 @@ def train(
     clip: float | None = 1.0,
     warmup: int | None = None,
     weight_decay: float = 0.01,
+    schedule: str = "cosine",
 ) -> list[float]:
     """Train ``model`` for ``steps`` steps with AdamW; return the loss of every step.
 
@@ -43,25 +49,39 @@ def train(
     with ``seed``: the same seed gives the same batches) and
     ``loss_fn(model, batch)`` (a scalar tensor). The learning rate warms up
     linearly for ``warmup`` steps (default: 5% of the steps) and then follows a
-    cosine down to 10% of ``lr``. Gradients are clipped to norm ``clip`` (None: no
+    cosine down to 10% of ``lr`` (``schedule="constant"``: stays at ``lr``; with
+    ``warmup=0`` and ``weight_decay=0`` that is plain Adam, as in notebooks/03 and 04).
+    Gradients are clipped to norm ``clip`` (None: no
     clipping). Dropout draws from the global torch RNG, seeded with ``seed``
     inside and restored afterwards. ``progress`` shows a text progress bar.
     The model is left in eval mode.
     """
-    if not isinstance(steps, int) or steps < 1:
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    for name, fn in (("make_batch", make_batch), ("loss_fn", loss_fn)):
+        if not callable(fn):
+            raise ValueError(f"{name} must be a function, got {type(fn).__name__}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got steps={steps!r}")
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got lr={lr}")
+    for name, value, low in (("lr", lr, 0.0), ("weight_decay", weight_decay, 0.0), ("clip", clip, 0.0)):
+        if name == "clip" and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < low:
+            raise ValueError(f"{name} must be a finite number >= {low:g}, got {name}={value!r}")
+    if lr == 0:
+        raise ValueError("lr must be positive, got lr=0")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if warmup is None:
         warmup = max(1, steps // 20)
-    if warmup < 0 or warmup > steps:
-        raise ValueError(f"warmup must be in 0..steps={steps}, got warmup={warmup}")
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0 or warmup > steps:
+        raise ValueError(f"warmup must be an int in 0..steps={steps}, got warmup={warmup!r}")
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError(f"model {type(model).__name__} has no trainable parameters")
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s, steps, max(warmup, 1)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s, steps, max(warmup, 1), schedule))
     step_iter = range(steps)
     bar = None
     if progress:

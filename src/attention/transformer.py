@@ -13,8 +13,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import shape_of
-from .block import PositionalEncoding, TransformerBlock
+from ._checks import check_int, shape_of
+from .block import PositionalEncoding, TransformerBlock, stacked_weights
 from .masks import causal_mask
 
 
@@ -46,25 +46,36 @@ class TinyDecoder(nn.Module):
             raise ValueError(f"vocab_size, max_len and num_layers must be positive, got {c}")
         self.config = c
         self.embed = nn.Embedding(c.vocab_size, c.d_model)  # token id -> vector
-        self.pos = PositionalEncoding(c.d_model, c.max_len)  # + sinusoidal position
+        self.positions = PositionalEncoding(c.d_model, c.max_len)  # + sinusoidal position
         self.blocks = nn.ModuleList(TransformerBlock(c.d_model, c.num_heads, c.d_ff, c.dropout) for _ in range(c.num_layers))
-        self.ln_f = nn.LayerNorm(c.d_model)  # final LayerNorm (pre-LN blocks leave the stream un-normalised)
-        self.head = nn.Linear(c.d_model, c.vocab_size)  # vector -> next-token scores
+        self.norm = nn.LayerNorm(c.d_model)  # final LayerNorm (pre-LN blocks leave the stream un-normalised)
+        self.to_logits = nn.Linear(c.d_model, c.vocab_size)  # vector -> next-token scores
+
+    def check_tokens(self, tokens, name: str = "tokens", extra: int = 0) -> None:
+        """Token ids ``(B, T)``: integers in ``0..vocab_size-1``, ``1 <= T`` and ``T + extra <= max_len``."""
+        c = self.config
+        if not isinstance(tokens, torch.Tensor) or tokens.ndim != 2 or tokens.is_floating_point() or tokens.dtype == torch.bool:
+            raise ValueError(f"{name} must be an integer tensor of shape (B, T), got {type(tokens).__name__} {shape_of(tokens)}")
+        T = tokens.shape[1]
+        if not 1 <= T <= c.max_len - extra:
+            raise ValueError(
+                f"{name} has T={T} positions, must be in 1..{c.max_len - extra} (max_len={c.max_len}, shape {shape_of(tokens)})"
+            )
+        if tokens.numel() and (tokens.min() < 0 or tokens.max() >= c.vocab_size):
+            raise ValueError(f"token ids must be in 0..{c.vocab_size - 1}, got {tokens.min().item()}..{tokens.max().item()}")
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        c = self.config
-        if not isinstance(tokens, torch.Tensor) or tokens.ndim != 2 or tokens.is_floating_point():
-            raise ValueError(f"tokens must be an integer tensor of shape (B, T), got {type(tokens).__name__} {shape_of(tokens)}")
+        self.check_tokens(tokens)
+        return self._forward(tokens)
+
+    def _forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        """The unchecked core of :meth:`forward`."""
         T = tokens.shape[1]
-        if not 1 <= T <= c.max_len:
-            raise ValueError(f"tokens has T={T} positions, must be in 1..max_len={c.max_len} (shape {shape_of(tokens)})")
-        if tokens.min() < 0 or tokens.max() >= c.vocab_size:
-            raise ValueError(f"token ids must be in 0..{c.vocab_size - 1}, got {tokens.min().item()}..{tokens.max().item()}")
-        x = self.pos(self.embed(tokens))  # (B, T) -> (B, T, d_model)
+        x = self.positions._forward(self.embed(tokens))  # (B, T) -> (B, T, d_model)
         mask = causal_mask(T, device=tokens.device)  # (T, T): position t sees 0..t
         for block in self.blocks:
-            x = block(x, mask=mask)  # (B, T, d_model)
-        return self.head(self.ln_f(x))  # (B, T, vocab_size)
+            x = block._forward(x, mask)  # (B, T, d_model)
+        return self.to_logits(self.norm(x))  # (B, T, vocab_size)
 
     @torch.no_grad()
     def generate(self, prefix: torch.Tensor, num_new: int) -> torch.Tensor:
@@ -72,23 +83,20 @@ class TinyDecoder(nn.Module):
 
         Taught in notebooks/06_transformer_block.ipynb. ``prefix`` is ``(B, T0)``.
         """
-        if num_new < 1:
-            raise ValueError(f"num_new must be positive, got {num_new}")
+        check_int("num_new", num_new)
+        self.check_tokens(prefix, "prefix", extra=num_new - 1)  # the longest input is prefix + num_new - 1 tokens
         was_training = self.training
         self.eval()
         seq = prefix
         for _ in range(num_new):
-            next_token = self(seq)[:, -1].argmax(dim=-1, keepdim=True)  # (B, 1)
+            next_token = self._forward(seq)[:, -1].argmax(dim=-1, keepdim=True)  # (B, 1)
             seq = torch.cat([seq, next_token], dim=1)  # (B, T + 1)
         self.train(was_training)
         return seq[:, prefix.shape[1] :]  # (B, num_new)
 
     def attention_weights(self) -> torch.Tensor:
         """The blocks' last self-attention weights, stacked: ``(L, B, num_heads, T, T)``."""
-        weights = [block.self_attn.last_weights for block in self.blocks]
-        if any(w is None for w in weights):
-            raise ValueError("no attention weights yet: call the model on some tokens first")
-        return torch.stack(weights)
+        return stacked_weights(block.self_attn for block in self.blocks)
 
 
 def answer_loss(model: nn.Module, sequences: torch.Tensor, answer_start: int) -> torch.Tensor:

@@ -37,13 +37,19 @@ def torch_report(version: str | None = None) -> tuple[str, str]:
     if release == STORED_OUTPUTS_TORCH:
         return "stored", f"torch {release}: the version the stored outputs were made with."
     if mine < oldest:
-        return "too old", (f"torch {version} is older than the course supports ({span}): lesson 07's pretrained model "
-                           f"loads with transformers 5, which needs torch {oldest[0]}.{oldest[1]}, and lesson 08 uses "
-                           "scaled_dot_product_attention(..., enable_gqa=True), new in torch 2.5. Install a supported one: "
-                           f"pip install 'torch>={oldest[0]}.{oldest[1]},<{beyond[0]}.{beyond[1]}'")
+        return "too old", (
+            f"torch {version} is older than the course supports ({span}): lesson 07's pretrained model "
+            f"loads with transformers 5, which needs torch {oldest[0]}.{oldest[1]}, and lesson 08 uses "
+            "scaled_dot_product_attention(..., enable_gqa=True), new in torch 2.5. Install a supported one: "
+            f"pip install 'torch>={oldest[0]}.{oldest[1]},<{beyond[0]}.{beyond[1]}'"
+        )
     if mine >= beyond:
-        return "newer", (f"torch {version} is newer than the versions the course was checked with ({span}); it most "
-                         f"likely works. If a check fails, install torch=={STORED_OUTPUTS_TORCH}, which made the stored outputs.")
-    return "supported", (f"torch {version} is supported ({span}); the stored outputs were made with {STORED_OUTPUTS_TORCH}, "
-                         "so a few printed digits and a trained model's exact numbers can differ from them, "
-                         "while every check in the notebooks holds.")
+        return "newer", (
+            f"torch {version} is newer than the versions the course was checked with ({span}); it most "
+            f"likely works. If a check fails, install torch=={STORED_OUTPUTS_TORCH}, which made the stored outputs."
+        )
+    return "supported", (
+        f"torch {version} is supported ({span}); the stored outputs were made with {STORED_OUTPUTS_TORCH}, "
+        "so a few printed digits and a trained model's exact numbers can differ from them, "
+        "while every check in the notebooks holds."
+    )

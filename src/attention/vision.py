@@ -15,8 +15,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import shape_of
-from .block import TransformerBlock
+from ._checks import check_int, shape_of
+from .block import TransformerBlock, stacked_weights
 from .train import train
 
 
@@ -27,10 +27,16 @@ def image_to_patches(images: torch.Tensor, patch_size: int) -> torch.Tensor:
     """
     if not isinstance(images, torch.Tensor) or images.ndim != 3:
         raise ValueError(f"images must be a torch.Tensor of shape (B, H, W), got {type(images).__name__} {shape_of(images)}")
+    check_int("patch_size", patch_size)
+    _, H, W = images.shape
+    if H % patch_size or W % patch_size:
+        raise ValueError(f"patch_size={patch_size} must divide the image height and width, images have shape {shape_of(images)}")
+    return _image_to_patches(images, patch_size)
+
+
+def _image_to_patches(images: torch.Tensor, p: int) -> torch.Tensor:
+    """The unchecked core of :func:`image_to_patches`."""
     B, H, W = images.shape
-    p = patch_size
-    if p < 1 or H % p or W % p:
-        raise ValueError(f"patch_size={p} must divide the image height and width, images have shape {shape_of(images)}")
     x = images.reshape(B, H // p, p, W // p, p)  # (B, H, W) -> (B, rows, p, cols, p)
     x = x.permute(0, 1, 3, 2, 4)  # -> (B, rows, cols, p, p)
     return x.reshape(B, (H // p) * (W // p), p * p)  # -> (B, N, p*p)
@@ -71,15 +77,17 @@ class TinyViT(nn.Module):
     def __init__(self, config: ViTConfig | None = None):
         super().__init__()
         c = config or ViTConfig()
-        if c.patch_size < 1 or c.image_size % c.patch_size:
+        for name in ("image_size", "patch_size", "d_model", "num_heads", "num_layers", "d_ff", "num_classes"):
+            check_int(f"config.{name}", getattr(c, name))
+        if c.image_size % c.patch_size:
             raise ValueError(f"patch_size={c.patch_size} must divide image_size={c.image_size}")
         self.config = c
         self.patch_embed = nn.Linear(c.patch_size**2, c.d_model)  # one patch's pixels -> a token
         self.cls_token = nn.Parameter(torch.zeros(1, 1, c.d_model))  # learned "summary" token
-        self.pos_embed = nn.Parameter(0.02 * torch.randn(1, 1 + c.num_patches, c.d_model))  # learned positions
+        self.positions = nn.Parameter(0.02 * torch.randn(1, 1 + c.num_patches, c.d_model))  # learned positions
         self.blocks = nn.ModuleList(TransformerBlock(c.d_model, c.num_heads, c.d_ff, c.dropout) for _ in range(c.num_layers))
-        self.norm = nn.LayerNorm(c.d_model)
-        self.head = nn.Linear(c.d_model, c.num_classes)
+        self.norm = nn.LayerNorm(c.d_model)  # final LayerNorm (pre-LN blocks leave the stream un-normalised)
+        self.to_logits = nn.Linear(c.d_model, c.num_classes)  # [CLS] vector -> class scores
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         c = self.config
@@ -90,26 +98,32 @@ class TinyViT(nn.Module):
             )
         if not images.is_floating_point():
             raise ValueError(f"images must be floating point, got dtype {images.dtype} with shape {shape_of(images)}")
+        if images.dtype != self.positions.dtype:
+            raise ValueError(f"images have dtype {images.dtype} but the model's weights are {self.positions.dtype}")
+        return self._forward(images)
+
+    def _forward(self, images: torch.Tensor) -> torch.Tensor:
+        """The unchecked core of :meth:`forward`."""
         B = images.shape[0]
-        x = self.patch_embed(image_to_patches(images, c.patch_size))  # (B, N, p*p) -> (B, N, d_model)
+        x = self.patch_embed(_image_to_patches(images, self.config.patch_size))  # (B, N, p*p) -> (B, N, d_model)
         x = torch.cat([self.cls_token.expand(B, -1, -1), x], dim=1)  # (B, 1 + N, d_model)
-        x = x + self.pos_embed  # (B, 1 + N, d_model)
+        x = x + self.positions  # (B, 1 + N, d_model)
         for block in self.blocks:
-            x = block(x)  # (B, 1 + N, d_model)
-        return self.head(self.norm(x[:, 0]))  # (B, d_model) -> (B, num_classes)
+            x = block._forward(x)  # (B, 1 + N, d_model)
+        return self.to_logits(self.norm(x[:, 0]))  # (B, d_model) -> (B, num_classes)
 
     def attention_weights(self) -> torch.Tensor:
-        """Stack the blocks' last attention weights: ``(L, B, num_heads, 1 + N, 1 + N)``."""
-        weights = [block.self_attn.last_weights for block in self.blocks]
-        if any(w is None for w in weights):
-            raise ValueError("no attention weights yet: call the model on some images first")
-        return torch.stack(weights)
+        """The blocks' last self-attention weights, stacked: ``(L, B, num_heads, 1 + N, 1 + N)``."""
+        return stacked_weights(block.self_attn for block in self.blocks)
 
     def cls_attention(self, layer: int = -1) -> torch.Tensor:
         """How much [CLS] attends to each patch in one layer, as a grid: ``(B, num_heads, grid, grid)``.
 
         Taught in notebooks/09_attention_everywhere.ipynb (overlaid on the digit).
         """
+        L = self.config.num_layers
+        if isinstance(layer, bool) or not isinstance(layer, int) or not -L <= layer < L:
+            raise ValueError(f"layer must be an int in -{L}..{L - 1} (the model has {L} layers), got {layer!r}")
         w = self.attention_weights()[layer]  # (B, h, 1 + N, 1 + N)
         B, h = w.shape[:2]
         g = self.config.grid

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..efficient import kv_cache_bytes, online_softmax_update
+from ..efficient import online_softmax_update
+from ..kv_cache import kv_cache_bytes
 from ._core import Wrong, as_array, call, checker, expect_callable, expect_close
 
 NEG_INF = float("-inf")
