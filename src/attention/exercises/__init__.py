@@ -1,4 +1,4 @@
-"""Exercise checkers: call them with your answer to see ⏳ not done yet, ❌ what is wrong, or ✅.
+"""Exercise checkers: call them with your answer to see NOT DONE YET, WRONG (and what is wrong) or DONE.
 
 Taught in notebooks/00_start_here.ipynb. One module per lesson.
 """
