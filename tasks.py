@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("command", nargs="?", default="help", choices=list(COMMANDS))
     parser.add_argument("--nb", default=os.environ.get("NB", ""), help="notebooks for `notebooks` (space-separated)")
     parser.add_argument("--force", action="store_true", default=os.environ.get("FORCE", "") not in ("", "0"),
-                        help="`learner`: replace edited learner notebooks, answers carried over (old copies kept in learner/backup/)")
+                        help="`learner`: replace edited learner notebooks, keeping answers (old copies go to learner/backup/)")
     parser.add_argument("--wheelhouse", default=os.environ.get("WHEELHOUSE", "wheelhouse"), help="wheelhouse folder")
     args = parser.parse_args(argv)
     COMMANDS[args.command][0](args)
