@@ -6,6 +6,7 @@ Taught in notebooks/06_transformer_block.ipynb (also used in notebooks/05_cross_
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -67,7 +68,7 @@ def train(
     if progress:
         from tqdm import tqdm  # the plain text bar: no ipywidgets needed in a notebook
 
-        bar = tqdm(step_iter, desc=desc, mininterval=2.0, ncols=80)
+        bar = tqdm(step_iter, desc=desc, mininterval=2.0, ncols=80, file=sys.stdout)  # stderr shows pink in Lab
         step_iter = bar
     losses: list[float] = []
     with torch.random.fork_rng(devices=[]):

@@ -66,10 +66,16 @@ _HINTS = [  # (pattern in the error message, what usually causes it)
     (r"could not be broadcast|must match the size of tensor",
      "the shapes do not line up: keep the reduced axis (keepdims=True in NumPy, keepdim=True in torch) or add one "
      "with [:, None]"),
-    (r"must be Tensor, not numpy|expected Tensor as element|can't convert np\.ndarray|'numpy\.ndarray' object has no "
-     r"attribute|unexpected keyword argument 'dim'|unexpected keyword argument 'keepdim'",
+    (r"'numpy\.ndarray' object has no attribute '(\w+)'",
+     "NumPy arrays have no .{0}: check the name (NumPy has .sum(), .max(), .mean(), .T); if .{0} is a torch method, "
+     "remember this input is a NumPy array, not a tensor"),
+    (r"'Tensor' object has no attribute '(\w+)'",
+     "torch tensors have no .{0}: check the name (torch has .sum(), .amax(), .mean(), .transpose()); if .{0} is a "
+     "NumPy method, remember this input is a torch tensor, not a NumPy array"),
+    (r"must be Tensor, not numpy|expected Tensor as element|can't convert np\.ndarray|unexpected keyword argument 'dim'"
+     r"|unexpected keyword argument 'keepdim'",
      "this input is a NumPy array: use NumPy (np.exp, .sum(axis=-1, keepdims=True), .T), not torch's functions"),
-    (r"'Tensor' object has no attribute|expected np\.ndarray|Can't call numpy\(\) on Tensor",
+    (r"expected np\.ndarray|Can't call numpy\(\) on Tensor",
      "this input is a torch tensor: use torch (torch.exp, .sum(dim=-1, keepdim=True), .transpose(-2, -1))"),
     (r"'tuple' object has no attribute|'tuple' and|and 'tuple'|tuple indices must",
      "a module such as MultiHeadAttention or block.self_attn returns a tuple (output, weights): keep the output "
@@ -88,8 +94,9 @@ _HINTS = [  # (pattern in the error message, what usually causes it)
 def _hint(error: Exception) -> str:
     text = f"{type(error).__name__}: {error}"
     for pattern, hint in _HINTS:
-        if re.search(pattern, text):
-            return f". Hint: {hint}"
+        found = re.search(pattern, text)
+        if found:
+            return f". Hint: {hint.format(*found.groups())}"
     return ""
 
 
