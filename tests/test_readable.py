@@ -41,9 +41,33 @@ def test_wide_figures_fit_a_cell_without_shrinking(name):
     assert wide == [], f"figures wider than {MAX_FIGURE_PX} px (cell, px): {wide}"
 
 
-def test_the_model_view_scrolls_instead_of_being_clipped():
+def test_the_stored_model_view_fits_its_cell():
     cells = json.loads((ROOT / "notebooks" / "07_real_attention.ipynb").read_text(encoding="utf-8"))["cells"]
     views = ["".join(o["data"]["text/html"]) for c in cells for o in c.get("outputs", [])
              if "text/html" in o.get("data", {}) and "model_view" in "".join(c["source"])]
     assert views, "no model view output in notebook 07"
-    assert all(v.startswith('<div style="overflow-x: auto') for v in views)
+    assert all(v.startswith('<div class="attention-fit-width"') for v in views)
+
+
+def test_the_model_view_is_scaled_to_a_narrow_cell_not_clipped(tmp_path):
+    import torch
+    from _browser import offline_page, require_chromium
+
+    from attention import model_view_offline
+
+    chromium = require_chromium()
+    attentions = torch.softmax(torch.randn(6, 12, 9, 9, generator=torch.Generator().manual_seed(0)), dim=-1)
+    view = model_view_offline(attentions, [f"t{i}" for i in range(9)])
+    page = tmp_path / "view.html"
+    page.write_text(f'<!DOCTYPE html><html><body><div id="cell" style="width: 700px">{view.data}</div></body></html>',
+                    encoding="utf-8")
+    with offline_page(chromium) as offline:
+        offline.page.goto(page.as_uri(), wait_until="load")
+        offline.page.wait_for_function("() => document.querySelectorAll('#cell svg *').length > 100", timeout=20_000)
+        offline.page.wait_for_timeout(200)
+        box = offline.page.evaluate("() => { const r = document.querySelector('#cell svg').getBoundingClientRect();"
+                                    " return [r.width, document.querySelector('#cell').getBoundingClientRect().width]; }")
+        assert offline.errors == [] and offline.blocked_requests == []
+    svg_width, cell_width = box
+    assert svg_width <= cell_width + 0.5, f"the view is {svg_width:.0f} px wide in a {cell_width:.0f} px cell"
+    assert svg_width > 0.9 * cell_width  # scaled to fit, not shrunk to nothing
