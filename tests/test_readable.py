@@ -71,3 +71,29 @@ def test_the_model_view_is_scaled_to_a_narrow_cell_not_clipped(tmp_path):
     svg_width, cell_width = box
     assert svg_width <= cell_width + 0.5, f"the view is {svg_width:.0f} px wide in a {cell_width:.0f} px cell"
     assert svg_width > 0.9 * cell_width  # scaled to fit, not shrunk to nothing
+
+
+def _cells(name):
+    return json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _markdown_before(cells, solution_start):
+    index = next(i for i, c in enumerate(cells) if "".join(c["source"]).startswith(solution_start))
+    return ["".join(c["source"]) for c in cells[:index] if c["cell_type"] == "markdown"], index
+
+
+@pytest.mark.parametrize(
+    "name, solution, answer",
+    [("04_multi_head", "def count_parameters(", "4d^2 + 4d"),
+     ("08_efficient_attention", "def my_cache_bytes(", r"2 \times \text{batch} \times T")],
+)
+def test_the_formula_comes_after_the_exercise_not_above_it(name, solution, answer):
+    cells = _cells(name)
+    before, index = _markdown_before(cells, solution)
+    assert not any(answer in text for text in before), f"{name}: the answer is printed above the exercise"
+    assert any(answer in "".join(c["source"]) for c in cells[index:]), f"{name}: the formula should follow the exercise"
+
+
+def test_self_attention_exercise_says_its_inputs_are_torch_tensors():
+    before, _ = _markdown_before(_cells("03_self_attention"), "def self_attention(")
+    assert "torch tensors" in before[-1] and "Exercise 1" in before[-1]
