@@ -427,7 +427,7 @@ def main(argv: list[str] | None = None) -> None:
         "--force",
         action="store_true",
         default=os.environ.get("FORCE", "") not in ("", "0"),
-        help="`learner`: replace edited learner notebooks (each old copy is kept in learner/.backup/)",
+        help="`learner`: replace edited learner notebooks, keeping answers (old copies go to learner/backup/)",
     )
     parser.add_argument("--wheelhouse", default=os.environ.get("WHEELHOUSE", "wheelhouse"), help="wheelhouse folder")
     args = parser.parse_args(argv)

@@ -1,11 +1,13 @@
 """Attention explorer: type a sentence, see a real pretrained model's attention for one layer and head.
 
-Run it with `make app` (that is `streamlit run app/attention_explorer.py`). The lecture's demo plots a
+Run it with `make app` (that is `streamlit run app/attention_explorer.py` from the repository root, which reads
+the settings in .streamlit/config.toml: no usage statistics, no external address looked up). The lecture's demo plots a
 random matrix; this one shows all-MiniLM-L6-v2's real weights, computed offline.
 Taught in notebooks/07_real_attention.ipynb.
 """
 
 import os
+import re
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in a Python package: never ask the hub
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -19,6 +21,14 @@ import streamlit as st  # noqa: E402
 from attention import load_pretrained, plot_heatmap, pretrained_attention  # noqa: E402
 
 DEFAULT_SENTENCE = "The animal didn't cross the street because it was too tired."
+
+
+def code_span(text: str) -> str:
+    """``text`` as Markdown inline code, whatever backticks it holds (a fence longer than any run inside it)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""  # CommonMark strips one space on each side, so a backtick can start or end it
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def main() -> None:
@@ -40,7 +50,7 @@ def main() -> None:
         st.stop()
 
     st.subheader("Tokens")
-    st.markdown(" ".join(f"`{i}:{token}`" for i, token in enumerate(result.tokens)))
+    st.markdown(" ".join(code_span(f"{i}:{token}") for i, token in enumerate(result.tokens)))
 
     T = len(result.tokens)
     weights = result.attentions[layer, head]  # (T, T)

@@ -29,6 +29,7 @@ from urllib.parse import unquote
 import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from scripts.setup_cell import REPO_URL  # one place for the published address
 
@@ -215,6 +216,9 @@ def build(out: Path, sources: list[Path] | None = None) -> list[Path]:
         template_file="course.html.j2",
         embed_images=True,  # images that markdown cells link to (../data/x.png) travel inside the page
     )
+    # A progress bar redraws its line with "\r": keep only what it shows last, as JupyterLab does, instead of every
+    # redraw stacked as its own line.
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor, enabled=True)
     stems = {lesson.source.stem for lesson in lessons}
     pages = [out / "index.html"]
     pages[0].write_text(index_page(lessons), encoding="utf-8")

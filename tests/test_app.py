@@ -1,6 +1,8 @@
 """The Streamlit attention explorer, run headless with Streamlit's own app testing API."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,31 @@ def test_empty_sentence_shows_an_error(app):
     assert not app.exception
     assert len(app.error) == 1 and "empty" in app.error[0].value
     assert len(app.table) == 0
+
+
+def _code_spans(markdown: str) -> list[str]:
+    from markdown_it import MarkdownIt
+
+    inline = MarkdownIt("commonmark").parseInline(markdown)[0].children
+    return [t.content for t in inline if t.type == "code_inline"]
+
+
+def test_tokens_with_backticks_stay_one_code_span_each(app):
+    app.text_input(key="text").input("Use `x` or ``y`` here").run()
+    assert not app.exception
+    line = next(m.value for m in app.markdown if "0:[CLS]" in m.value)
+    spans = _code_spans(line)
+    assert spans[0] == "0:[CLS]" and spans[-1].endswith(":[SEP]")
+    assert [s.split(":", 1)[1] for s in spans].count("`") == 6, spans  # every backtick token is its own code span
+    assert all(s.split(":", 1)[0].isdigit() for s in spans)
+
+
+def test_plain_streamlit_run_uses_the_offline_settings():
+    """`streamlit run app/attention_explorer.py` from the root, without `make app`: no statistics, no IP lookup."""
+    probe = (
+        "from streamlit import config; config.get_config_options(force_reparse=True); "
+        "print(config.get_option('browser.gatherUsageStats'), config.is_manually_set('browser.serverAddress'), "
+        "config.get_option('browser.serverAddress'))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=APP.parents[1], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "localhost"], out.stdout + out.stderr

@@ -36,7 +36,7 @@ def test_typical_mistakes(answer, message):
     result = check_split_appetite(answer)
     assert result.status == "wrong", result
     assert message in result.message
-    assert repr(result).startswith("❌ split my appetite:")
+    assert repr(result).startswith("❌ WRONG · split my appetite:")
 
 
 def test_stub_is_todo_and_non_function_is_an_error():
@@ -45,7 +45,8 @@ def test_stub_is_todo_and_non_function_is_an_error():
 
     assert check_split_appetite(stub).status == "todo"
     assert repr(check_split_appetite(stub)).startswith("⏳")
-    assert check_split_appetite(lambda bites: None).status == "todo"
+    returned_none = check_split_appetite(lambda bites: None)  # a forgotten `return` is a mistake, not a stub
+    assert returned_none.status == "wrong" and "returned None: did you forget the `return` line?" in returned_none.message
     assert repr(check_split_appetite(split_right)).startswith("✅")
     with pytest.raises(ValueError, match="split_appetite must be a function"):
         check_split_appetite(np.array([0.8, 0.2]))

@@ -51,8 +51,20 @@ def softmax_right(scores, temperature):
 
 def test_softmax_temperature_right_answers_pass():
     assert check_softmax_temperature(softmax_right).passed
-    assert check_softmax_temperature(lambda s, t: softmax(s, temperature=t)).passed
     assert check_softmax_temperature(lambda s, t: torch.softmax(torch.tensor(s) / t, dim=-1)).passed
+
+
+def test_softmax_temperature_must_not_call_the_library_softmax():
+    result = check_softmax_temperature(lambda s, t: softmax(s, temperature=t))
+    assert result.status == "wrong"
+    assert "calls the library's softmax: this exercise is to write it yourself" in result.message
+    assert check_softmax_temperature(lambda s, t: torch.softmax(torch.tensor(s) / t, dim=-1)).passed
+
+
+def sm(x, axis=-1):
+    """A home-made softmax, so the typical mistakes below do not call the library's (which is a mistake of its own)."""
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def naive(scores, temperature):
@@ -63,14 +75,14 @@ def naive(scores, temperature):
 @pytest.mark.parametrize(
     "answer, message",
     [
-        (lambda s, t: softmax(s, axis=0, temperature=t), "your columns sum to 1, not your rows"),
+        (lambda s, t: sm(s / t, axis=0), "your columns sum to 1, not your rows"),
         (lambda s, t: np.exp(s / t) / np.exp(s / t).sum(), "divided by the sum of ALL entries"),
-        (lambda s, t: softmax(s * t), "you multiplied by the temperature"),
-        (lambda s, t: softmax(s), "the temperature made no difference"),
+        (lambda s, t: sm(s * t), "you multiplied by the temperature"),
+        (lambda s, t: sm(s), "the temperature made no difference"),
         (lambda s, t: s / t, "must sum to 1"),
         (lambda s, t: (s / t) / (s / t).sum(axis=-1, keepdims=True), "differs from the expected values"),
         (naive, "overflows (exp(1000) is inf): subtract the largest score first"),
-        (lambda s, t: softmax(s, temperature=t).ravel()[:3], "expected (6,)"),
+        (lambda s, t: sm(s / t).ravel()[:3], "expected (6,)"),
         (lambda s, t: np.full(s.shape, np.nan), "contains NaN"),
     ],
 )
@@ -116,7 +128,8 @@ def test_soft_lookup_right_answers_pass():
 @pytest.mark.parametrize("check", [check_scores, check_softmax_temperature, check_soft_lookup])
 def test_stubs_are_todo_and_non_functions_are_errors(check):
     assert check(stub).status == "todo"
-    assert check(lambda *args: None).status == "todo"
+    assert check(lambda *args: None).status == "wrong"  # a forgotten `return`
+    assert check(None).status == "todo"
     assert repr(check(stub)).startswith("⏳")
     with pytest.raises(ValueError, match="must be a function"):
         check(np.ones(3))

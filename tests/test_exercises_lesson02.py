@@ -71,7 +71,9 @@ def test_attention_weights_transposed_result_has_its_own_message():
     assert result.status == "wrong"
     assert "have shape (5, 3), expected (T_q, T_k) = (3, 5)" in result.message
     # Q @ K with non-square shapes crashes: reported, not raised
-    assert "your function raised ValueError" in check_attention_weights(lambda Q, K: softmax(Q @ K[:3])).message
+    crash = check_attention_weights(lambda Q, K: softmax(Q @ K[:3])).message
+    assert "your function(array (4, 4), array (4, 4)) raised ValueError: matmul" in crash
+    assert "Hint: a matrix product needs matching inner sizes" in crash
 
 
 def test_attention_weights_stub_and_non_function():
@@ -80,7 +82,7 @@ def test_attention_weights_stub_and_non_function():
 
     assert check_attention_weights(stub).status == "todo"
     assert check_attention_weights(None).status == "todo"
-    assert check_attention_weights(lambda Q, K: None).status == "todo"
+    assert check_attention_weights(lambda Q, K: None).status == "wrong"
     with pytest.raises(ValueError, match="attention_weights must be a function"):
         check_attention_weights(np.ones((2, 2)))
 
@@ -113,12 +115,31 @@ def test_scaled_dot_product_right_answers_pass():
     assert check_scaled_dot_product(make_sdp(fill=-np.inf, own_softmax=False)).passed
 
     def torch_answer(Q, K, V, mask=None):
-        from attention import scaled_dot_product_attention
-
-        m = None if mask is None else torch.as_tensor(mask)
-        return scaled_dot_product_attention(torch.as_tensor(Q), torch.as_tensor(K), torch.as_tensor(V), m)
+        q, k, v = torch.as_tensor(Q), torch.as_tensor(K), torch.as_tensor(V)
+        scores = q @ k.T / q.shape[-1] ** 0.5
+        if mask is not None:
+            scores = scores.masked_fill(~torch.as_tensor(mask), float("-inf"))
+        weights = torch.nan_to_num(torch.softmax(scores, dim=-1))  # an all -inf row: NaN -> 0
+        return weights @ v, weights
 
     assert check_scaled_dot_product(torch_answer).passed
+
+
+@pytest.mark.parametrize("name", ["scaled_dot_product_attention_np", "scaled_dot_product_attention"])
+def test_scaled_dot_product_must_not_call_the_library(name):
+    import attention
+
+    def shortcut(Q, K, V, mask=None):
+        if name.endswith("_np"):
+            return attention.scaled_dot_product_attention_np(Q, K, V, mask=mask)
+        out, w = attention.scaled_dot_product_attention(
+            *(torch.as_tensor(a) for a in (Q, K, V)), mask=None if mask is None else torch.as_tensor(mask)
+        )
+        return out.numpy(), w.numpy()
+
+    for check in (check_scaled_dot_product, check_attention_weights):
+        result = check(shortcut) if check is check_scaled_dot_product else check(lambda Q, K: shortcut(Q, K, K)[1])
+        assert result.status == "wrong" and f"calls the library's {name}" in result.message, result
 
 
 def _if_mask(Q, K, V, mask=None):

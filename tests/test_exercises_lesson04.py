@@ -85,7 +85,7 @@ def test_count_parameters():
         (lambda d, h: 4 * h * (d * d + d), "does not depend on the number of heads"),
         (lambda d, h: 4 * (d * (d // h) + d // h), "counted one head only"),
         (lambda d, h: 4 * d * d + 4 * d + 1, "expected 288"),
-        (lambda d, h: "many", "return a whole number"),
+        (lambda d, h: "many", "should be a whole number, got str 'many'"),
     ],
 )
 def test_count_parameters_typical_mistakes(answer, message):

@@ -133,7 +133,8 @@ def test_padded_cross_weights_typical_mistakes(answer, message):
 
 
 def test_padded_cross_weights_stub_and_non_function():
-    assert check_padded_cross_weights(lambda scores, src, pad_id: None).status == "todo"
+    assert check_padded_cross_weights(None).status == "todo"
+    assert check_padded_cross_weights(lambda scores, src, pad_id: None).status == "wrong"
     with pytest.raises(ValueError, match="padded_cross_weights must be a function"):
         check_padded_cross_weights(torch.ones(2))
 

@@ -114,8 +114,11 @@ def test_layer_norm_typical_mistakes(answer, message):
 
 def test_layer_norm_right_stub_and_non_function():
     assert check_layer_norm(ln_right).passed
-    assert check_layer_norm(lambda x, eps: torch.nn.functional.layer_norm(x, x.shape[-1:], eps=eps)).passed
-    assert check_layer_norm(lambda x, eps: None).status == "todo"
+    shortcut = check_layer_norm(lambda x, eps: torch.nn.functional.layer_norm(x, x.shape[-1:], eps=eps))
+    assert shortcut.status == "wrong" and "calls torch's layer_norm" in shortcut.message
+    module = check_layer_norm(lambda x, eps: torch.nn.LayerNorm(x.shape[-1], eps=eps, dtype=x.dtype)(x))
+    assert module.status == "wrong" and "calls torch's layer_norm" in module.message
+    assert check_layer_norm(lambda x, eps: None).status == "wrong"
     with pytest.raises(ValueError, match="layer_norm must be a function"):
         check_layer_norm("layer_norm")
 
@@ -172,7 +175,9 @@ def block_one_norm(block, x, mask):
 
 def test_pre_ln_block_right_answer_passes():
     assert check_pre_ln_block(block_right).passed
-    assert check_pre_ln_block(lambda block, x, mask: block(x, mask=mask)).passed
+    whole = check_pre_ln_block(lambda block, x, mask: block(x, mask=mask))  # the exercise is to assemble it
+    assert whole.status == "wrong" and "calls block(x, mask=mask), the whole block" in whole.message
+    assert check_pre_ln_block(lambda block, x, mask: block.forward(x, mask)).status == "wrong"
 
 
 @pytest.mark.parametrize(

@@ -108,7 +108,7 @@ def test_kv_cache_bytes_right_answer_passes():
         (lambda *a: bytes_right(*a) // a[3], "num_kv_heads=5"),
         (lambda *a: bytes_right(*a) // (a[2] * a[3]), "multiply by num_layers=12 AND num_kv_heads=5"),
         (lambda *a: bytes_right(*a) + 1, "expected 92160000"),
-        (lambda *a: "many", "return a number of bytes"),
+        (lambda *a: "many", "should be a whole number, got str 'many'"),
     ],
 )
 def test_kv_cache_bytes_typical_mistakes(answer, message):

@@ -150,3 +150,17 @@ def test_markdown_images_are_embedded_and_lesson_links_become_pages(tmp_path):
     page = (tmp_path / "site" / "01_one.html").read_text(encoding="utf-8")
     assert 'src="data:image/png;base64,' in page and "../data/dot.png" not in page
     assert 'href="02_two.html"' in page
+
+
+def test_a_progress_bar_shows_once_not_once_per_redraw(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    redraws = [f"\rtraining:  {p:3d}%|{'#' * (p // 10):10s}| {p}/100" for p in range(0, 101, 10)]
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text=r) for r in redraws]
+    outputs.append(nbformat.v4.new_output("stream", name="stdout", text="\ntrained in 1.0 s\n"))
+    cell = nbformat.v4.new_code_cell("losses = train(model, ...)", execution_count=1, outputs=outputs)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 05 · Bars"), cell])
+    nbformat.write(nb, notebooks / "05_bars.ipynb")
+    build_site.build(tmp_path / "site", [notebooks / "05_bars.ipynb"])
+    page = (tmp_path / "site" / "05_bars.html").read_text(encoding="utf-8")
+    assert page.count("training:") == 1 and "100/100" in page and "trained in 1.0 s" in page

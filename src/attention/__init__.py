@@ -19,6 +19,7 @@ from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product
 from .sentences import ANIMALS, LECTURE_SENTENCE, PLACES, it_sentence, tokenize
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from .softmax import softmax, softmax_torch
+from .table import Table
 from .tasks import ToyTask
 from .train import sequence_accuracy, train
 from .transformer import DecoderConfig, TinyDecoder, answer_loss, mirror_hits
@@ -91,6 +92,7 @@ __all__ = [
     "scaled_dot_product_attention_np",
     "softmax",
     "softmax_torch",
+    "Table",
     "split_heads",
     "to_torch_key_padding_mask",
     "torch_report",

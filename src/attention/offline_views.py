@@ -105,6 +105,26 @@ def _round_params(html: str, decimals: int) -> str:
     return _PARAMS.sub(rewrite, html, count=1)
 
 
+# The model view draws a fixed 970-px-wide picture; in a narrower cell its last heads were cut off. This wrapper
+# scales the drawing down to the cell's width (never up) once it is drawn, so every head shows.
+_FIT_WIDTH = """<div class="attention-fit-width" style="max-width: 100%; overflow-x: auto">{view}</div>
+<script>
+(function () {{
+  function fit(svg) {{
+    if (svg.hasAttribute("viewBox") || !svg.getAttribute("width")) return;
+    var width = svg.getAttribute("width"), height = svg.getAttribute("height");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.style.width = "100%"; svg.style.maxWidth = width + "px"; svg.style.height = "auto";
+  }}
+  document.querySelectorAll("div.attention-fit-width").forEach(function (box) {{
+    box.querySelectorAll("svg").forEach(fit);
+    new MutationObserver(function () {{ box.querySelectorAll("svg").forEach(fit); }})
+      .observe(box, {{childList: true, subtree: true, attributes: true, attributeFilter: ["width"]}});
+  }});
+}})();
+</script>"""
+
+
 def bertviz_layers(attentions, tokens) -> list[torch.Tensor]:
     """Attention weights ``(layers, heads, T, T)`` or ``(heads, T, T)`` in bertviz's format: ``layers`` x ``(1, heads, T, T)``.
 
@@ -176,7 +196,8 @@ def model_view_offline(
 ) -> HTML:
     """bertviz's model view (a thumbnail per layer and head) that draws offline; returns an IPython HTML object.
 
-    Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``.
+    Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``. The picture is scaled
+    down to the width of its cell, so no head is cut off.
     """
     from bertviz import model_view
     from IPython.display import HTML
@@ -193,4 +214,4 @@ def model_view_offline(
         include_heads=include_heads,
         html_action="return",
     )
-    return HTML(make_offline(_round_params(html.data, decimals)))
+    return HTML(_FIT_WIDTH.format(view=make_offline(_round_params(html.data, decimals))))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -87,7 +88,7 @@ def train(
     if progress:
         from tqdm import tqdm  # the plain text bar: no ipywidgets needed in a notebook
 
-        bar = tqdm(step_iter, desc=desc, mininterval=2.0, ncols=80)
+        bar = tqdm(step_iter, desc=desc, mininterval=2.0, ncols=80, file=sys.stdout)  # stderr shows pink in Lab
         step_iter = bar
     losses: list[float] = []
     with torch.random.fork_rng(devices=[]):

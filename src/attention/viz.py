@@ -31,7 +31,8 @@ def plot_heatmap(
 ):
     """Draw a ``(T_q, T_k)`` weight matrix: rows are queries, columns are keys.
 
-    Taught in notebooks/03_self_attention.ipynb. Returns the matplotlib Axes.
+    Taught in notebooks/03_self_attention.ipynb. Returns the matplotlib Axes. Values below 0 (a difference of
+    two maps) get a colour scale centred on 0, so negative and positive changes show alike.
     """
     w = _as_numpy(weights)
     if w.ndim != 2:
@@ -41,7 +42,8 @@ def plot_heatmap(
             raise ValueError(f"{name} has {len(labels)} labels but weights {w.shape} need {n}")
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * w.shape[1] + 2.5, 0.4 * w.shape[0] + 1.5))
-    image = ax.imshow(w, cmap=cmap, vmin=0.0, vmax=max(float(w.max()), 1e-12), aspect="auto")
+    top = max(float(np.abs(w).max()), 1e-12) if w.min() < 0 else max(float(w.max()), 1e-12)
+    image = ax.imshow(w, cmap=cmap, vmin=-top if w.min() < 0 else 0.0, vmax=top, aspect="auto")
     ax.set_xticks(range(w.shape[1]), labels=x_labels if x_labels is not None else range(w.shape[1]), rotation=90)
     ax.set_yticks(range(w.shape[0]), labels=y_labels if y_labels is not None else range(w.shape[0]))
     ax.set_xlabel("key (attended to)")
@@ -51,7 +53,8 @@ def plot_heatmap(
     if annotate:
         for i in range(w.shape[0]):
             for j in range(w.shape[1]):
-                colour = "black" if w[i, j] > 0.6 * w.max() else "white"
+                light = abs(w[i, j]) < 0.6 * top if w.min() < 0 else w[i, j] > 0.6 * w.max()  # light cell colour
+                colour = "black" if light else "white"
                 ax.text(j, i, f"{w[i, j]:.2f}", ha="center", va="center", fontsize=7, color=colour)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)

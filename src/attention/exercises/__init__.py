@@ -1,4 +1,4 @@
-"""Exercise checkers: call them with your answer to see ⏳ not done yet, ❌ what is wrong, or ✅.
+"""Exercise checkers: call them with your answer to see NOT DONE YET, WRONG (and what is wrong) or DONE.
 
 Taught in notebooks/00_start_here.ipynb. One module per lesson.
 """
@@ -36,4 +36,8 @@ __all__ = [
     "check_shift_right",
     "check_kv_cache_bytes",
     "check_online_softmax_update",
-    "check_find_head", "check_patchify", "check_pool_orders", "checker"]
+    "check_find_head",
+    "check_patchify",
+    "check_pool_orders",
+    "checker",
+]

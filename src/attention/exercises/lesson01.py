@@ -1,6 +1,7 @@
 """Checkers for notebooks/01_ordering_food.ipynb: score the menu, softmax with a temperature, a soft lookup.
 
-Taught in notebooks/01_ordering_food.ipynb.
+Taught in notebooks/01_ordering_food.ipynb. Each checker tries fixed cases first (so a typical mistake gets the
+same message every time), then fresh random ones with random sizes (so only a general answer passes).
 """
 
 from __future__ import annotations
@@ -8,26 +9,40 @@ from __future__ import annotations
 import numpy as np
 
 from ..softmax import softmax
-from ._core import Wrong, as_array, call, checker, expect_callable, expect_close, expect_shape
+from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, is_close, pick
+from ._run import Shortcut, call
+
+_SOFTMAX = Shortcut("attention", "softmax", "the library's softmax")
+_LOOKUP = Shortcut("attention", "scaled_dot_product_attention_np", "the library's scaled_dot_product_attention_np")
 
 
-def _case(seed: int, n: int, d: int, d_v: int):
-    rng = np.random.default_rng(seed)
+def _case(rng: np.random.Generator, n: int, d: int, d_v: int):
     query = rng.uniform(-1, 1, size=d)
     keys = rng.uniform(0, 1, size=(n, d))
     values = rng.uniform(0, 1, size=(n, d_v))
     return query, keys, values
 
 
+def _sizes(fixed, count: int = 2, low: int = 2, high: int = 9):
+    """The fixed (seed, sizes...) cases, then ``count`` fresh ones with random sizes."""
+    yield from ((np.random.default_rng(seed), *sizes) for seed, *sizes in fixed)
+    rng = fresh_rng()
+    width = len(fixed[0]) - 1
+    for _ in range(count):
+        yield (rng, *(pick(rng, low, high, avoid={f[j + 1] for f in fixed}) for j in range(width)))
+
+
 @checker("score every dish")
 def check_scores(scores) -> str:
     """Check ``scores(query (d,), features (n, d)) -> (n,)``: one dot product per dish."""
     expect_callable(scores, "scores")
-    for seed, n, d in ((1, 7, 5), (2, 4, 3)):
-        query, features, _ = _case(seed, n, d, 1)
+    for rng, n, d in _sizes(((1, 7, 5), (2, 4, 3))):
+        query, features, _ = _case(rng, n, d, 1)
         what = f"scores(query {query.shape}, features {features.shape})"
-        got = as_array(call(scores, query.copy(), features.copy()), what)
+        got = as_array(call(scores, query.copy(), features.copy(), what=what), what)
         expected = features @ query  # (n, d) @ (d,) -> (n,)
+        if is_close(got, expected):
+            continue
         if got.shape == (n, d) and np.allclose(got, features * query):
             raise Wrong(f"{what} multiplied flavour by flavour but did not add up: sum over the flavours too (features @ query)")
         if got.shape == (d,) and np.allclose(got, (features * query).sum(axis=0)):
@@ -43,18 +58,27 @@ def check_scores(scores) -> str:
     return "one dot product per dish: the bigger, the better the dish matches my taste."
 
 
+def _temperature_cases():
+    rng = np.random.default_rng(3)
+    yield from ((rng.normal(size=6), 1.0), (rng.normal(size=6), 0.5), (rng.normal(size=(3, 4)), 2.0))
+    rng = fresh_rng()
+    for shape in ((pick(rng, 2, 10, avoid={6}),), (pick(rng, 2, 7, avoid={3}), pick(rng, 2, 7, avoid={4}))):
+        yield rng.normal(size=shape) * 2, float(rng.choice([0.25, 0.5, 2.0, 3.0]))
+
+
 @checker("softmax with a temperature")
 def check_softmax_temperature(softmax_t) -> str:
     """Check ``softmax_t(scores (..., n), temperature) -> (..., n)`` along the last axis."""
     expect_callable(softmax_t, "softmax_t")
-    rng = np.random.default_rng(3)
-    cases = [(rng.normal(size=6), 1.0), (rng.normal(size=6), 0.5), (rng.normal(size=(3, 4)), 2.0)]
-    for scores, temperature in cases:
+    for scores, temperature in _temperature_cases():
         what = f"softmax_t(scores {scores.shape}, temperature={temperature})"
-        got = expect_shape(call(softmax_t, scores.copy(), temperature), scores.shape, what)
+        result = call(softmax_t, scores.copy(), temperature, what=what, shortcuts=[_SOFTMAX])
+        got = expect_shape(result, scores.shape, what)
         expected = softmax(scores, axis=-1, temperature=temperature)
         if np.isnan(got).any():
             raise Wrong(f"{what} contains NaN")
+        if is_close(got, expected):
+            continue
         if scores.ndim == 2 and np.allclose(got, softmax(scores, axis=0, temperature=temperature)):
             raise Wrong(f"{what}: your columns sum to 1, not your rows. Take the softmax over the last axis (axis=-1)")
         e = np.exp(scores / temperature)
@@ -67,15 +91,14 @@ def check_softmax_temperature(softmax_t) -> str:
         if temperature != 1.0 and np.allclose(got, softmax(scores, axis=-1)):
             raise Wrong(f"{what}: the temperature made no difference; divide the scores by it before the softmax")
         expect_close(got, expected, what)
-    big = np.array([1000.0, 999.0, 990.0])
-    with np.errstate(all="ignore"):  # a naive exp(1000) overflows: report it as a message, not a warning
-        got = as_array(call(softmax_t, big.copy(), 1.0), "softmax_t([1000, 999, 990])")
-    if not np.isfinite(got).all():
-        raise Wrong(
-            "softmax_t([1000, 999, 990]) overflows (exp(1000) is inf): subtract the largest score first, "
-            "it does not change the weights"
-        )
-    expect_close(got, softmax(big), "softmax_t([1000, 999, 990])")
+    offset = float(fresh_rng().integers(700, 1000))  # exp(700) and more overflow float64
+    for big in (np.array([1000.0, 999.0, 990.0]), offset + np.array([[0.0, -1.0, -4.0], [3.0, 0.5, -9.0]])):
+        what = "softmax_t([1000, 999, 990])" if big.ndim == 1 else f"softmax_t(scores near {offset:g}, shape (2, 3))"
+        with np.errstate(all="ignore"):  # a naive exp(1000) overflows: report it as a message, not a warning
+            got = as_array(call(softmax_t, big.copy(), 1.0, what=what, shortcuts=[_SOFTMAX]), what)
+        if not np.isfinite(got).all():
+            raise Wrong(f"{what} overflows (exp(1000) is inf): subtract the largest score first, it does not change the weights")
+        expect_close(got, softmax(big), what)
     return "positive weights summing to 1 along each row; low temperature sharpens, high flattens."
 
 
@@ -83,16 +106,20 @@ def check_softmax_temperature(softmax_t) -> str:
 def check_soft_lookup(soft_lookup) -> str:
     """Check ``soft_lookup(query (d,), keys (n, d), values (n, d_v), temperature) -> meal (d_v,)``."""
     expect_callable(soft_lookup, "soft_lookup")
-    for seed, n, d, d_v, temperature in ((4, 6, 5, 3, 1.0), (5, 5, 4, 2, 0.5)):
-        query, keys, values = _case(seed, n, d, d_v)
+    temperatures = iter((1.0, 0.5, *fresh_rng().choice([0.25, 0.5, 2.0], size=2)))
+    for (rng, n, d, d_v), temperature in zip(_sizes(((4, 6, 5, 3), (5, 5, 4, 2))), temperatures):
+        temperature = float(temperature)
+        query, keys, values = _case(rng, n, d, d_v)
         what = f"soft_lookup(query {query.shape}, keys {keys.shape}, values {values.shape}, temperature={temperature})"
-        result = call(soft_lookup, query.copy(), keys.copy(), values.copy(), temperature)
+        result = call(soft_lookup, query.copy(), keys.copy(), values.copy(), temperature, what=what, shortcuts=[_LOOKUP])
         if isinstance(result, tuple):
             raise Wrong(f"{what} returned a tuple of {len(result)}: return only the meal ({d_v},), the weighted sum of values")
         got = as_array(result, what)
         scores = keys @ query  # (n,)
         weights = softmax(scores, temperature=temperature)  # (n,)
         expected = weights @ values  # (d_v,)
+        if is_close(got, expected):
+            continue
         if got.shape == (n,) and np.allclose(got, weights):
             raise Wrong(f"{what} returned the weights {(n,)}: the meal is the weighted sum of the values, weights @ values")
         if got.shape == (n, d_v) and np.allclose(got, weights[:, None] * values):

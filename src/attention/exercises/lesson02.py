@@ -12,7 +12,14 @@ import numpy as np
 
 from ..scaled_dot_product import scaled_dot_product_attention_np
 from ..softmax import softmax
-from ._core import Wrong, as_array, call, checker, expect_callable, expect_close, expect_shape
+from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, is_close, pick
+from ._run import Shortcut, call
+
+_SHORTCUTS = [
+    Shortcut("attention", "scaled_dot_product_attention_np", "the library's scaled_dot_product_attention_np"),
+    Shortcut("attention", "scaled_dot_product_attention", "the library's scaled_dot_product_attention"),
+    Shortcut("torch.nn.functional", "scaled_dot_product_attention", "torch's F.scaled_dot_product_attention"),
+]
 
 
 def _weights_mistakes(Q: np.ndarray, K: np.ndarray) -> dict[str, np.ndarray]:
@@ -34,11 +41,15 @@ def _weights_mistakes(Q: np.ndarray, K: np.ndarray) -> dict[str, np.ndarray]:
         "use softmax(scores, axis=-1)": softmax((scores * right_scale).reshape(-1)).reshape(scores.shape),
     }
     if T_k != d_k:
-        mistakes[f"divided by sqrt(T_k) = sqrt({T_k}), the number of keys: scale by sqrt(d_k) = sqrt({d_k}), "
-                 "the size of each query/key vector (Q.shape[-1])"] = softmax(scores / math.sqrt(T_k))
+        mistakes[
+            f"divided by sqrt(T_k) = sqrt({T_k}), the number of keys: scale by sqrt(d_k) = sqrt({d_k}), "
+            "the size of each query/key vector (Q.shape[-1])"
+        ] = softmax(scores / math.sqrt(T_k))
     if T_q != d_k and T_q != T_k:
-        mistakes[f"divided by sqrt(T_q) = sqrt({T_q}), the number of queries: scale by sqrt(d_k) = sqrt({d_k}), "
-                 "the size of each query/key vector (Q.shape[-1])"] = softmax(scores / math.sqrt(T_q))
+        mistakes[
+            f"divided by sqrt(T_q) = sqrt({T_q}), the number of queries: scale by sqrt(d_k) = sqrt({d_k}), "
+            "the size of each query/key vector (Q.shape[-1])"
+        ] = softmax(scores / math.sqrt(T_q))
     if K.shape == Q.shape == (d_k, d_k):  # square inputs: Q @ K runs but means nothing
         mistakes["K is not transposed: the scores are Q @ K.T (each query dotted with each key), you used Q @ K"] = softmax(
             Q @ K * right_scale
@@ -73,13 +84,17 @@ def _diagnose_weights(got: np.ndarray, expected: np.ndarray, Q: np.ndarray, K: n
 def check_attention_weights(attention_weights) -> str:
     """Check ``attention_weights(Q (T_q, d_k), K (T_k, d_k)) -> weights (T_q, T_k)``."""
     expect_callable(attention_weights, "attention_weights")
-    rng = np.random.default_rng(2)
-    # a square case first (T_q = T_k = d_k) so that `Q @ K` without the transpose runs and can be recognised
-    for T_q, T_k, d_k in ((4, 4, 4), (3, 5, 6), (2, 7, 9)):
+    rng, fresh = np.random.default_rng(2), fresh_rng()
+    # a square case first (T_q = T_k = d_k) so that `Q @ K` without the transpose runs and can be recognised;
+    # then two cases with sizes and numbers no one has seen before
+    shapes = [(4, 4, 4), (3, 5, 6), (2, 7, 9)]
+    shapes += [tuple(pick(fresh, 2, 11, avoid={s[j] for s in shapes}) for j in range(3)) for _ in range(2)]
+    for i, (T_q, T_k, d_k) in enumerate(shapes):
+        rng = rng if i < 3 else fresh
         Q = rng.normal(size=(T_q, d_k))
         K = rng.normal(size=(T_k, d_k))
         what = f"weights for Q {Q.shape}, K {K.shape}"
-        result = as_array(call(attention_weights, Q.copy(), K.copy()), what)
+        result = as_array(call(attention_weights, Q.copy(), K.copy(), shortcuts=_SHORTCUTS), what)
         if result.shape == (T_k, T_q) and T_k != T_q:
             raise Wrong(
                 f"{what} have shape {result.shape}, expected (T_q, T_k) = {(T_q, T_k)}: one ROW per query and one "
@@ -95,7 +110,7 @@ def _check_masked_case(scaled_dot_product, Q, K, V, mask, label: str) -> None:
     T_q, T_k, d_v = Q.shape[0], K.shape[0], V.shape[1]
     args = (Q.copy(), K.copy(), V.copy(), None if mask is None else mask.copy())
     try:
-        result = call(scaled_dot_product, *args)
+        result = call(scaled_dot_product, *args, shortcuts=_SHORTCUTS)
     except Wrong as wrong:
         if "truth value of an array" in str(wrong):
             raise Wrong(f"{wrong}. Test for a missing mask with `if mask is not None:`, not `if mask:`") from None
@@ -104,6 +119,8 @@ def _check_masked_case(scaled_dot_product, Q, K, V, mask, label: str) -> None:
         raise Wrong(f"return a tuple (output, weights), got {type(result).__name__}")
     output, weights = as_array(result[0], "output"), as_array(result[1], "weights")
     expected_out, expected_w = scaled_dot_product_attention_np(Q, K, V, mask=mask)
+    if is_close(weights, expected_w) and is_close(output, expected_out) and (mask is None or (weights[~mask] == 0).all()):
+        return
     if output.shape == (T_q, T_k) and weights.shape == (T_q, d_v):
         raise Wrong("you returned (weights, output): return (output, weights), in that order")
     if output.shape == (T_q, T_k) and np.allclose(output, expected_w, atol=1e-6):
@@ -175,4 +192,11 @@ def check_scaled_dot_product(scaled_dot_product) -> str:
     dead_row = causal.copy()
     dead_row[2] = False  # query 2 may attend to nothing
     _check_masked_case(scaled_dot_product, Q, K, V, dead_row, "mask with a fully masked row")
+    rng = fresh_rng()  # sizes, numbers and a mask no one has seen before
+    T_q, T_k, d_k, d_v = (pick(rng, 2, 9, avoid={fixed}) for fixed in (T_q, T_k, d_k, d_v))
+    Q, K, V = rng.normal(size=(T_q, d_k)), rng.normal(size=(T_k, d_k)), rng.normal(size=(T_k, d_v))
+    mask = rng.random((T_q, T_k)) < 0.6
+    mask[np.arange(T_q), rng.integers(T_k, size=T_q)] = True  # every row may attend somewhere ...
+    mask[rng.integers(T_q)] = False  # ... but one
+    _check_masked_case(scaled_dot_product, Q, K, V, mask, f"a random mask {mask.shape}")
     return "output and weights match attention.scaled_dot_product_attention_np, with masks and fully masked rows."

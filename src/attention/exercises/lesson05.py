@@ -9,11 +9,12 @@ import numpy as np
 import torch
 
 from ..scaled_dot_product import scaled_dot_product_attention
-from ._core import Wrong, as_array, call, checker, expect_callable, expect_close, expect_shape
+from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, is_close, pick
+from ._run import call
 
 
 def _inputs(seed: int, B: int = 2, T_out: int = 4, T_in: int = 6, d: int = 8, d_v: int = 5):
-    g = torch.Generator().manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)  # fixed seeds for the fixed cases, random ones for the fresh cases
     dec = torch.randn(B, T_out, d, generator=g)  # what the decoder has written so far
     enc = torch.randn(B, T_in, d, generator=g)  # what the encoder made of the input
     w_q, w_k = torch.randn(d, d, generator=g), torch.randn(d, d, generator=g)
@@ -26,9 +27,14 @@ def check_cross_attention(cross_attention) -> str:
     """Check ``cross_attention(dec (B, T_out, d), enc (B, T_in, d), w_q, w_k, w_v) -> (output, weights)``."""
     expect_callable(cross_attention, "cross_attention")
     # first T_out == T_in, so that mixing up the decoder and the encoder runs and can be named; then different lengths
-    for seed, (B, T_out, T_in) in ((2, (2, 6, 6)), (0, (2, 4, 6)), (1, (3, 7, 3))):
+    rng = fresh_rng()  # after three fixed cases, two with sizes and numbers no one has seen before
+    fresh = [
+        (int(rng.integers(2**62)), (pick(rng, 1, 6, {2, 3}), pick(rng, 2, 9, {6, 4, 7}), pick(rng, 2, 9, {6, 3})))
+        for _ in range(2)
+    ]
+    for seed, (B, T_out, T_in) in ((2, (2, 6, 6)), (0, (2, 4, 6)), (1, (3, 7, 3)), *fresh):
         dec, enc, w_q, w_k, w_v = _inputs(seed, B, T_out, T_in)
-        result = call(cross_attention, dec.clone(), enc.clone(), w_q, w_k, w_v)
+        result = call(cross_attention, dec.clone(), enc.clone(), w_q.clone(), w_k.clone(), w_v.clone())
         if not isinstance(result, tuple) or len(result) != 2:
             raise Wrong(f"return a tuple (output, weights), got {type(result).__name__}")
         output, weights = as_array(result[0], "output"), as_array(result[1], "weights")
@@ -47,6 +53,8 @@ def check_cross_attention(cross_attention) -> str:
         weights = expect_shape(weights, (B, T_out, T_in), f"weights for dec {tuple(dec.shape)}, enc {tuple(enc.shape)}")
         q, k, v = dec @ w_q, enc @ w_k, enc @ w_v  # (B, T_out, d), (B, T_in, d), (B, T_in, d_v)
         expected_out, expected_w = scaled_dot_product_attention(q, k, v)
+        if is_close(weights, expected_w.numpy(), atol=1e-4) and is_close(output, expected_out.numpy(), atol=1e-4):
+            continue
         if not np.allclose(weights.sum(-1), 1.0, atol=1e-5):
             if np.allclose(weights.sum(-2), 1.0, atol=1e-5):
                 raise Wrong("each COLUMN of your weights sums to 1: take the softmax over the keys (the last axis, T_in)")
@@ -79,26 +87,37 @@ def check_cross_attention(cross_attention) -> str:
     return "queries from the decoder, keys and values from the encoder: one row per output position, one column per input."
 
 
-def _scores_and_src(seed: int, pad_id: int):
+def _scores_and_src(seed: int, pad_id: int, B: int = 3, T_out: int = 4, T_in: int = 7, lengths=(4, 6, 7)):
     g = torch.Generator().manual_seed(seed)
-    B, T_out, T_in = 3, 4, 7
     scores = torch.randn(B, T_out, T_in, generator=g) * 2  # (B, T_out, T_in)
     src = torch.randint(3, 20, (B, T_in), generator=g)
-    src[0, 4:] = pad_id  # sequence 0 has 4 real tokens, then padding
-    src[1, 6:] = pad_id
+    src[src == pad_id] = 20  # only padding is pad_id
+    for b, length in enumerate(lengths):
+        src[b, length:] = pad_id  # sequence 0 of the fixed cases has 4 real tokens, then padding
     return scores, src
+
+
+def _padding_cases():
+    yield _scores_and_src(0, 0), 0
+    yield _scores_and_src(1, 2), 2
+    rng = fresh_rng()  # then sizes, lengths and a padding id no one has seen before
+    B, T_out, T_in = pick(rng, 1, 6, {3}), pick(rng, 2, 8, {4}), pick(rng, 3, 11, {7})
+    lengths = rng.integers(1, T_in, size=B)  # every sequence padded, none empty
+    pad_id = pick(rng, 1, 20, {2})
+    yield _scores_and_src(int(rng.integers(2**62)), pad_id, B, T_out, T_in, lengths.tolist()), pad_id
 
 
 @checker("mask the source padding")
 def check_padded_cross_weights(padded_cross_weights) -> str:
     """Check ``padded_cross_weights(scores (B, T_out, T_in), src (B, T_in), pad_id) -> weights (B, T_out, T_in)``."""
     expect_callable(padded_cross_weights, "padded_cross_weights")
-    for seed, pad_id in ((0, 0), (1, 2)):
-        scores, src = _scores_and_src(seed, pad_id)
+    for (scores, src), pad_id in _padding_cases():
         got = expect_shape(call(padded_cross_weights, scores.clone(), src.clone(), pad_id), tuple(scores.shape), "weights")
         is_pad = (src == pad_id)[:, None, :].expand_as(scores).numpy()  # (B, T_out, T_in)
         mask = (src != pad_id)[:, None, :]  # (B, 1, T_in), True = may attend
         expected = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1).numpy()
+        if is_close(got, expected, atol=1e-5):
+            continue
         if np.allclose(got, torch.softmax(scores, -1).numpy(), atol=1e-5):
             raise Wrong("the padded source positions still get weight: padding was ignored. Set their scores to -inf first.")
         if np.allclose(got[is_pad], 0.0) and not np.allclose(got.sum(-1), 1.0, atol=1e-5):
@@ -126,8 +145,10 @@ def check_padded_cross_weights(padded_cross_weights) -> str:
 def check_shift_right(shift_right) -> str:
     """Check ``shift_right(target (B, T), bos_id) -> decoder input (B, T)`` = <bos> + target[:, :-1]."""
     expect_callable(shift_right, "shift_right")
-    target = torch.tensor([[9, 7, 7, 5, 2], [4, 8, 3, 6, 2]])  # (B, T): ends with <eos> = 2
-    for bos_id in (1, 0):
+    rng = fresh_rng()  # after two fixed cases, one no one has seen before
+    fresh = torch.from_numpy(rng.integers(5, 40, size=(pick(rng, 1, 6, {2}), pick(rng, 2, 10, {5}))))
+    fixed = torch.tensor([[9, 7, 7, 5, 2], [4, 8, 3, 6, 2]])  # (B, T): ends with <eos> = 2
+    for target, bos_id in ((fixed, 1), (fixed, 0), (fresh, pick(rng, 2, 5))):
         got = as_array(call(shift_right, target.clone(), bos_id), "decoder input")
         B, T = target.shape
         if got.shape == (B, T + 1):
@@ -137,6 +158,8 @@ def check_shift_right(shift_right) -> str:
             )
         got = expect_shape(got, (B, T), "decoder input")
         expected = torch.cat([torch.full((B, 1), bos_id), target[:, :-1]], dim=1).numpy()
+        if np.array_equal(got, expected):
+            continue
         if np.array_equal(got, target.numpy()):
             raise Wrong("the decoder input equals the target: not shifted, so the decoder would see the token it must predict")
         if np.array_equal(got, torch.cat([target[:, 1:], torch.full((B, 1), bos_id)], dim=1).numpy()):

@@ -10,7 +10,18 @@ import torch
 
 from ..block import TransformerBlock, sinusoidal_positions
 from ..masks import causal_mask
-from ._core import Wrong, call, checker, expect_callable, expect_close, expect_shape
+from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, fresh_torch, pick
+from ._loops import expect_no_loops
+from ._run import Shortcut, call
+
+_POSITIONS = [
+    Shortcut("attention", "sinusoidal_positions", "the library's sinusoidal_positions"),
+    Shortcut("attention", "PositionalEncoding", "the library's PositionalEncoding"),
+]
+_LAYER_NORM = [
+    Shortcut("torch.nn.functional", "layer_norm", "torch's layer_norm (F.layer_norm or nn.LayerNorm)"),
+    Shortcut("torch", "layer_norm", "torch.layer_norm"),
+]
 
 
 def _pe_variants(T: int, d: int) -> dict[str, np.ndarray]:
@@ -42,9 +53,17 @@ def _pe_variants(T: int, d: int) -> dict[str, np.ndarray]:
 def check_positional_encoding(positional_encoding) -> str:
     """Check ``positional_encoding(T, d_model) -> (T, d_model)`` against :func:`attention.sinusoidal_positions`."""
     expect_callable(positional_encoding, "positional_encoding")
-    for T, d in ((6, 4), (20, 8)):
-        got = call(positional_encoding, T, d)
-        if tuple(np.shape(got)) == (d, T):
+    expect_no_loops(
+        positional_encoding,
+        "positional_encoding",
+        "Build a (T, d_model/2) table of angles by broadcasting "
+        "a column of positions (T, 1) against a row of frequencies, then fill the even and odd columns.",
+    )
+    rng = fresh_rng()  # after two fixed cases, two sizes no one has seen before
+    fresh = [(pick(rng, 2, 40, {6, 20}), 2 * pick(rng, 1, 17, {2, 4})) for _ in "ab"]
+    for T, d in ((6, 4), (20, 8), *fresh):
+        got = as_array(call(positional_encoding, T, d, shortcuts=_POSITIONS), f"positional_encoding({T}, {d})")
+        if got.shape == (d, T) and d != T:
             raise Wrong(f"positional_encoding({T}, {d}) has shape ({d}, {T}): transposed. One ROW per position: (T, d_model)")
         got = expect_shape(got, (T, d), f"positional_encoding({T}, {d})")
         expected = sinusoidal_positions(T, d).double().numpy()
@@ -75,15 +94,31 @@ def check_layer_norm(layer_norm) -> str:
     """Check ``layer_norm(x (..., d), eps) -> (..., d)``: normalise each token vector (no learned scale/shift)."""
     expect_callable(layer_norm, "layer_norm")
     g = torch.Generator().manual_seed(6)
-    x = 3.0 + 2.0 * torch.randn(2, 5, 6, generator=g, dtype=torch.float64)  # (B, T, d): mean 3, spread 2
-    x[1, 2] = 7.0  # one constant token vector: its variance is 0
-    for eps in (1e-5, 0.5):
-        got = expect_shape(call(layer_norm, x.clone(), eps), tuple(x.shape), f"layer_norm(x of shape {tuple(x.shape)})")
-        expected = torch.nn.functional.layer_norm(x, (6,), eps=eps).numpy()
+    fixed = 3.0 + 2.0 * torch.randn(2, 5, 6, generator=g, dtype=torch.float64)  # (B, T, d): mean 3, spread 2
+    fixed[1, 2] = 7.0  # one constant token vector: its variance is 0
+    rng = fresh_rng()  # then a size, numbers and an eps no one has seen before
+    g = fresh_torch(rng)
+    B, T, d = pick(rng, 1, 5, {2}), pick(rng, 2, 8, {5}), pick(rng, 2, 10, {6})
+    fresh = float(rng.uniform(-5, 5)) + float(rng.uniform(0.5, 4)) * torch.randn(B, T, d, generator=g, dtype=torch.float64)
+    fresh[rng.integers(B), rng.integers(T)] = float(rng.uniform(-3, 3))  # a constant token vector
+    for x, eps in ((fixed, 1e-5), (fixed, 0.5), (fresh, float(rng.choice([0.05, 0.2, 1.0, 2.0])))):
+        d = x.shape[-1]
+        got = expect_shape(
+            call(layer_norm, x.clone(), eps, shortcuts=_LAYER_NORM),
+            tuple(x.shape),
+            f"layer_norm(x of shape {tuple(x.shape)}, eps={eps:g})",
+        )
+        expected = torch.nn.functional.layer_norm(x, (d,), eps=eps).numpy()
         if np.allclose(got, expected, atol=1e-6):
             continue
         if not np.isfinite(got).all():
-            raise Wrong("you got NaN or inf for a token whose 6 features are all equal (variance 0): add eps INSIDE the sqrt")
+            raise Wrong(f"you got NaN or inf for a token whose {d} features are all equal (variance 0): add eps INSIDE the sqrt")
+        for other in (1e-5, 1e-6, 1e-8, 1e-12, 0.0):
+            if other != eps and np.allclose(got, torch.nn.functional.layer_norm(x, (d,), eps=other).numpy(), atol=1e-6):
+                raise Wrong(
+                    f"you ignored the eps argument: this call passed eps={eps:g}, and your result is the one "
+                    f"for eps={other:g}. Use the eps you are given inside the square root"
+                )
         mean = x.mean(-1, keepdim=True)
         candidates = {
             "unbiased": (x - mean) / (x.var(-1, keepdim=True, unbiased=True) + eps).sqrt(),
@@ -149,21 +184,27 @@ _BLOCK_MESSAGES = {
 def check_pre_ln_block(pre_ln_block) -> str:
     """Check ``pre_ln_block(block, x, mask) -> (B, T, d_model)`` against ``block(x, mask=mask)``."""
     expect_callable(pre_ln_block, "pre_ln_block")
-    torch.manual_seed(60)
-    block = TransformerBlock(8, 2, 16).double().eval()
-    with torch.no_grad():
-        for ln in (block.ln1, block.ln3):  # non-trivial LayerNorm scales, so a skipped norm shows
-            ln.weight.uniform_(0.5, 1.5)
-            ln.bias.uniform_(-0.5, 0.5)
-    g = torch.Generator().manual_seed(61)
-    x = 2.0 + torch.randn(2, 5, 8, generator=g, dtype=torch.float64)  # (B, T, d_model)
-    mask = causal_mask(5)  # (T, T)
-    with torch.no_grad():
-        got = expect_shape(call(pre_ln_block, block, x.clone(), mask), (2, 5, 8), "pre_ln_block(block, x, mask)")
-        expected = block(x, mask=mask).numpy()
-        if not np.allclose(got, expected, atol=1e-6):
-            for name, wrong in _block_variants(block, x, mask).items():
-                if np.allclose(got, wrong.numpy(), atol=1e-6):
-                    raise Wrong(_BLOCK_MESSAGES[name])
-            expect_close(got, expected, "pre_ln_block(block, x, mask)")
+    rng = fresh_rng()  # after the fixed case, a block of a size and with weights no one has seen before
+    heads, d_k = pick(rng, 1, 4, {2}), pick(rng, 2, 6, {4})
+    fresh = (pick(rng, 1, 4, {2}), pick(rng, 2, 8, {5}), heads * d_k, heads, 2 * heads * d_k)
+    for seed, (B, T, d, h, d_ff) in ((60, (2, 5, 8, 2, 16)), (int(rng.integers(2**62)), fresh)):
+        torch.manual_seed(seed)
+        block = TransformerBlock(d, h, d_ff).double().eval()
+        with torch.no_grad():
+            for ln in (block.ln1, block.ln3):  # non-trivial LayerNorm scales, so a skipped norm shows
+                ln.weight.uniform_(0.5, 1.5)
+                ln.bias.uniform_(-0.5, 0.5)
+        g = torch.Generator().manual_seed(seed + 1)
+        x = 2.0 + torch.randn(B, T, d, generator=g, dtype=torch.float64)  # (B, T, d_model)
+        mask = causal_mask(T)  # (T, T)
+        what = f"pre_ln_block(block, x {(B, T, d)}, mask {(T, T)})"
+        whole = Shortcut(block, "forward", "block(x, mask=mask), the whole block")
+        with torch.no_grad():
+            got = expect_shape(call(pre_ln_block, block, x.clone(), mask, what=what, shortcuts=[whole]), (B, T, d), what)
+            expected = block(x, mask=mask).numpy()
+            if not np.allclose(got, expected, atol=1e-6):
+                for name, wrong in _block_variants(block, x, mask).items():
+                    if np.allclose(got, wrong.numpy(), atol=1e-6):
+                        raise Wrong(_BLOCK_MESSAGES[name])
+                expect_close(got, expected, what)
     return "your block equals attention.TransformerBlock: LN, attention, residual; LN, FFN, residual."
