@@ -192,6 +192,17 @@ def _tripwires(fn, shortcuts: Sequence[Shortcut], used: list[str]) -> Iterator[N
             for owner_, attr in places:
                 restore.append((owner_, attr, attr in vars(owner_), getattr(owner_, attr)))
                 setattr(owner_, attr, wire)
+            # The library checks inputs once at the public name and calls an unchecked core `_name` inside (a
+            # MultiHeadAttention calls _split_heads): reaching the core through the library is the same shortcut.
+            core = getattr(home, "_" + shortcut.name, None) if home is not None else None
+            if callable(core):
+
+                def wire_core(*args, _core=core, _label=shortcut.label, **kwargs):
+                    used.append(_label)
+                    return _core(*args, **kwargs)
+
+                restore.append((home, "_" + shortcut.name, True, core))
+                setattr(home, "_" + shortcut.name, wire_core)
             for scope in _scopes(fn):  # the learner's `from attention import split_heads` binds it there
                 for key, value in list(scope.items()):
                     if value is original:
