@@ -3,6 +3,7 @@
 Every public name is importable from here, e.g. ``from attention import softmax``.
 """
 
+from .alibi import alibi_attention, alibi_bias, alibi_slopes
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
 from .dates import CharVocab, DateBatch, DateTask, format_date
 from .efficient import (
@@ -21,6 +22,7 @@ from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
+from .rope import apply_rope, rope_frequencies
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from .softmax import softmax, softmax_torch
@@ -93,4 +95,9 @@ __all__ = [
     "split_heads",
     "to_torch_key_padding_mask",
     "torch_report",
+    "alibi_attention",
+    "alibi_bias",
+    "alibi_slopes",
+    "apply_rope",
+    "rope_frequencies",
 ]
