@@ -25,6 +25,7 @@ from .recommend import Recommendation, centre_features, recommend, score_menu, t
 from .rope import apply_rope, rope_frequencies
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
+from .sliding_window import SinkKVCache, sliding_window_attention, sliding_window_mask
 from .softmax import softmax, softmax_torch
 from .tasks import ToyTask
 from .train import sequence_accuracy, train
@@ -100,4 +101,7 @@ __all__ = [
     "alibi_slopes",
     "apply_rope",
     "rope_frequencies",
+    "SinkKVCache",
+    "sliding_window_attention",
+    "sliding_window_mask",
 ]
