@@ -15,6 +15,7 @@ from .efficient import (
     repeat_kv,
     tiled_attention,
 )
+from .latent import MultiHeadLatentAttention, latent_cache_bytes
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes
 from .menu import Menu, load_menu
@@ -104,4 +105,6 @@ __all__ = [
     "SinkKVCache",
     "sliding_window_attention",
     "sliding_window_mask",
+    "MultiHeadLatentAttention",
+    "latent_cache_bytes",
 ]
