@@ -15,6 +15,7 @@ from .efficient import (
     repeat_kv,
     tiled_attention,
 )
+from .flash import flash_attention
 from .latent import MultiHeadLatentAttention, latent_cache_bytes
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes
@@ -107,4 +108,5 @@ __all__ = [
     "sliding_window_mask",
     "MultiHeadLatentAttention",
     "latent_cache_bytes",
+    "flash_attention",
 ]
