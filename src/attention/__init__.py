@@ -17,6 +17,7 @@ from .efficient import (
 )
 from .flash import flash_attention
 from .latent import MultiHeadLatentAttention, latent_cache_bytes
+from .linear_attention import elu_feature_map, linear_attention, linear_attention_weights
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes
 from .menu import Menu, load_menu
@@ -109,4 +110,7 @@ __all__ = [
     "MultiHeadLatentAttention",
     "latent_cache_bytes",
     "flash_attention",
+    "elu_feature_map",
+    "linear_attention",
+    "linear_attention_weights",
 ]
