@@ -23,6 +23,8 @@ from .measure import count_flops, median_seconds, peak_memory_bytes
 from .menu import Menu, load_menu
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
+from .order_pad import OrderPad, answer_accuracy
+from .positional_decoder import PositionalDecoder, PositionalDecoderConfig
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .rope import apply_rope, rope_frequencies
@@ -113,4 +115,8 @@ __all__ = [
     "elu_feature_map",
     "linear_attention",
     "linear_attention_weights",
+    "OrderPad",
+    "answer_accuracy",
+    "PositionalDecoder",
+    "PositionalDecoderConfig",
 ]
