@@ -289,6 +289,7 @@ def browser(args) -> None:
 def bench(args) -> None:
     env()
     run(PY, "benchmarks/bench_attention.py")
+    run(PY, "benchmarks/bench_flash.py")
     run(PY, "benchmarks/toy_tasks.py")
 
 
