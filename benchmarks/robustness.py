@@ -139,6 +139,8 @@ CLAIMS = [
           ">=", "0.95"),
     Claim("10_modern_attention.ipynb", "retrieval: linear attention's share, 8 dishes", 'share["linear"][8]', "<=", "0.5"),
     Claim("10_modern_attention.ipynb", "retrieval: linear attention's share, 128 dishes", 'share["linear"][128]', "<=", "0.05"),
+    Claim("10_modern_attention.ipynb", "retrieval: linear attention's share, 128 / 8 dishes",
+          'share["linear"][128] / share["linear"][8]', "<", "0.2", written='share["linear"][128] < 0.2 * share["linear"][8]'),
 ]
 
 
