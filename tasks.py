@@ -311,6 +311,7 @@ def browser(args) -> None:
 def bench(args) -> None:
     env()
     run(PY, "-m", "benchmarks.bench_attention")
+    run(PY, "-m", "benchmarks.bench_flash")
     run(PY, "-m", "benchmarks.toy_tasks")
 
 

@@ -3,21 +3,29 @@
 Every public name is importable from here, e.g. ``from attention import softmax``.
 """
 
+from .alibi import alibi_attention, alibi_bias, alibi_slopes
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
 from .dates import CharVocab, DateBatch, DateTask, format_date
 from .efficient import online_softmax, online_softmax_update, tiled_attention
+from .flash import flash_attention
 from .fonts import chinese_font_path, missing_characters, use_chinese_font
 from .kv_cache import KVCache, grouped_query_attention, kv_cache_bytes, repeat_kv
+from .latent import MultiHeadLatentAttention, latent_cache_bytes
+from .linear_attention import elu_feature_map, linear_attention, linear_attention_weights
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes, time_side_by_side
 from .menu import Menu, load_menu
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
+from .order_pad import OrderPad, answer_accuracy
+from .positional_decoder import PositionalDecoder, PositionalDecoderConfig
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
+from .rope import apply_rope, rope_frequencies
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
 from .sentences import ANIMALS, LECTURE_SENTENCE, PLACES, it_sentence, tokenize
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
+from .sliding_window import SinkKVCache, sliding_window_attention, sliding_window_mask
 from .softmax import softmax, softmax_torch
 from .table import Table
 from .tasks import ToyTask
@@ -99,4 +107,22 @@ __all__ = [
     "chinese_font_path",
     "missing_characters",
     "use_chinese_font",
+    "alibi_attention",
+    "alibi_bias",
+    "alibi_slopes",
+    "apply_rope",
+    "rope_frequencies",
+    "SinkKVCache",
+    "sliding_window_attention",
+    "sliding_window_mask",
+    "MultiHeadLatentAttention",
+    "latent_cache_bytes",
+    "flash_attention",
+    "elu_feature_map",
+    "linear_attention",
+    "linear_attention_weights",
+    "OrderPad",
+    "answer_accuracy",
+    "PositionalDecoder",
+    "PositionalDecoderConfig",
 ]

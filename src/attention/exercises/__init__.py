@@ -14,6 +14,7 @@ from .lesson06 import check_layer_norm, check_positional_encoding, check_pre_ln_
 from .lesson07 import check_find_head
 from .lesson08 import check_kv_cache_bytes, check_online_softmax_update
 from .lesson09 import check_patchify, check_pool_orders
+from .lesson10 import check_latent_cache_bytes, check_rope, check_sliding_window_mask
 
 __all__ = [
     "CheckResult",
@@ -40,4 +41,7 @@ __all__ = [
     "check_patchify",
     "check_pool_orders",
     "checker",
+    "check_latent_cache_bytes",
+    "check_rope",
+    "check_sliding_window_mask",
 ]
