@@ -1,7 +1,7 @@
 """Benchmark: FlashAttention's two-level tiling (lesson 10) vs plain, lesson 08's key-only tiling and torch's fused SDPA.
 
 Run `python benchmarks/bench_flash.py` (full, a few minutes) or `--quick` (tiny sizes, seconds). Every table is
-measured in one run, the candidates interleaved round by round (see bench_attention.race), medians reported.
+measured in one run, the candidates interleaved round by round (attention.time_side_by_side), medians reported.
 Targets from issue #13, printed as PASS or MISS:
 
 * peak memory of flash_attention within 2x of torch's fused F.scaled_dot_product_attention at the largest T,
@@ -26,10 +26,17 @@ import sys
 from dataclasses import dataclass
 
 import torch
-from bench_attention import paired_ratio, race, slope, spread, verdict
 from torch.nn import functional as F
 
-from attention import causal_mask, flash_attention, peak_memory_bytes, scaled_dot_product_attention, tiled_attention
+from attention import (
+    causal_mask,
+    flash_attention,
+    peak_memory_bytes,
+    scaled_dot_product_attention,
+    tiled_attention,
+    time_side_by_side,
+)
+from benchmarks.bench_attention import paired_ratio, slope, spread, verdict
 
 
 @dataclass
@@ -64,7 +71,7 @@ def bench(s: Settings, block_q: int, block_k: int) -> list[dict]:
         q, k, v = (torch.randn(1, 1, T, s.head_dim, generator=g) for _ in range(3))
         calls = candidates(q, k, v, s, block_q, block_k)
         diff = (calls["flash 10"]() - calls["plain"]()).abs().max().item()
-        times = race(calls, s.rounds, s.warmup)
+        times = time_side_by_side(calls, s.rounds, s.warmup)
         peaks = {name: peak_memory_bytes(fn) for name, fn in calls.items()}
         rows.append({"T": T, "times": times, "peaks": peaks, "diff": diff})
     return rows

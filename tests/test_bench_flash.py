@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_bench_flash_quick_prints_table_and_targets():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_flash.py"), "--quick"],
+        [sys.executable, "-m", "benchmarks.bench_flash", "--quick"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -24,4 +24,4 @@ def test_bench_flash_quick_prints_table_and_targets():
     assert len(verdicts) == 4  # memory at the largest T, time at T = 256 and 512, equality
     assert any(v.startswith("PASS  flash vs plain/torch max |diff|") for v in verdicts)  # correctness is not noise
     assert "causal max|diff|" in out and "gradients max|diff|" in out
-    assert 'run(PY, "benchmarks/bench_flash.py")' in (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert 'run(PY, "-m", "benchmarks.bench_flash")' in (ROOT / "tasks.py").read_text(encoding="utf-8")

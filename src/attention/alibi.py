@@ -12,7 +12,7 @@ import math
 
 import torch
 
-from ._checks import check_float_tensors, check_mask, check_qkv, shape_of
+from ._checks import check_float_tensors, check_mask, check_qkv, scores_shape, shape_of
 from .softmax import softmax_torch
 
 
@@ -84,7 +84,7 @@ def alibi_attention(
             f"key {shape_of(key)}, value {shape_of(value)}"
         )
     check_qkv(query, key, value)
-    check_mask(mask, query, key)
+    check_mask(mask, scores_shape(query, key), for_torch=True, inputs=f"query {shape_of(query)}, key {shape_of(key)}")
     T_q, T_k = query.shape[-2], key.shape[-2]
     if T_k < T_q:
         raise ValueError(f"alibi_attention needs T_k >= T_q, got query {shape_of(query)}, key {shape_of(key)}")

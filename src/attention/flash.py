@@ -14,7 +14,7 @@ import math
 
 import torch
 
-from ._checks import check_float_tensors, check_mask, check_qkv, shape_of
+from ._checks import check_float_tensors, check_mask, check_qkv, scores_shape, shape_of
 
 
 def _tile_scores(q_blk, k, qs, qe, ks, ke, mask, causal, shift):
@@ -129,7 +129,7 @@ def flash_attention(
     """
     check_float_tensors(query=query, key=key, value=value)
     check_qkv(query, key, value)
-    check_mask(mask, query, key)
+    check_mask(mask, scores_shape(query, key), for_torch=True, inputs=f"query {shape_of(query)}, key {shape_of(key)}")
     for name, n in (("block_q", block_q), ("block_k", block_k)):
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError(f"{name} must be an int >= 1, got {n!r}")

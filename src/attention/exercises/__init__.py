@@ -15,9 +15,12 @@ from .lesson07 import check_find_head
 from .lesson08 import check_kv_cache_bytes, check_online_softmax_update
 from .lesson09 import check_patchify, check_pool_orders
 from .lesson10 import check_latent_cache_bytes, check_rope, check_sliding_window_mask
+from .predict import check_choice, check_prediction
 
 __all__ = [
     "CheckResult",
+    "check_choice",
+    "check_prediction",
     "check_layer_norm",
     "check_positional_encoding",
     "check_pre_ln_block",

@@ -11,7 +11,8 @@ import torch
 from ..latent import latent_cache_bytes
 from ..rope import apply_rope
 from ..sliding_window import sliding_window_mask
-from ._core import Wrong, as_array, call, checker, expect_callable
+from ._core import Wrong, as_array, checker, expect_callable, fresh_rng, fresh_torch, pick
+from ._run import call
 
 BASE = 10000.0
 
@@ -77,6 +78,10 @@ def check_rope(rope) -> str:
         (torch.randn(6, 16, generator=g, dtype=torch.float64), torch.tensor([3, 7, 1, 40, 12, 5])),
         (torch.randn(3, 2, generator=g, dtype=torch.float64), torch.tensor([2, 0, 9])),
     ]
+    rng = fresh_rng()  # then a case nobody has seen, with sizes unlike the fixed ones
+    T, half = pick(rng, 2, 12, avoid=(5, 6, 3)), pick(rng, 2, 12, avoid=(4, 8, 1))
+    fresh = fresh_torch(rng)
+    cases.append((torch.randn(T, 2 * half, generator=fresh, dtype=torch.float64), torch.randint(0, 200, (T,), generator=fresh)))
     for x, positions in cases:
         T, d = x.shape
         result = call(rope, x.clone(), positions.clone())
@@ -129,7 +134,12 @@ def _mask_mistakes(T: int, window: int, num_sinks: int) -> dict[str, np.ndarray]
 def check_sliding_window_mask(make_mask) -> str:
     """Check ``make_mask(T, window, num_sinks) -> (T, T)`` boolean mask, True = may attend."""
     expect_callable(make_mask, "my_window_mask")
-    for T, window, num_sinks in [(6, 2, 0), (9, 3, 2), (5, 1, 1), (4, 10, 0), (8, 4, 1)]:
+    rng = fresh_rng()  # the fixed cases, then three nobody has seen (a mask is discrete: one could repeat by chance)
+    cases = [(6, 2, 0), (9, 3, 2), (5, 1, 1), (4, 10, 0), (8, 4, 1)]
+    for _ in range(3):
+        T = pick(rng, 3, 25, avoid=(6, 9, 5, 4, 8))
+        cases.append((T, pick(rng, 1, T), pick(rng, 0, 4)))
+    for T, window, num_sinks in cases:
         result = call(make_mask, T, window, num_sinks)
         if isinstance(result, torch.Tensor):
             dtype_ok, result = result.dtype == torch.bool, result.detach().cpu().numpy()
@@ -165,7 +175,15 @@ def check_sliding_window_mask(make_mask) -> str:
 def check_latent_cache_bytes(cache_bytes) -> str:
     """Check ``cache_bytes(seq_len, num_layers, latent_dim, rope_dim, bytes_per_value) -> int`` for one sequence."""
     expect_callable(cache_bytes, "my_latent_cache_bytes")
-    for seq_len, layers, latent, rope, nbytes in [(1000, 3, 24, 8, 4), (1, 60, 512, 64, 2), (7, 5, 11, 0, 2)]:
+    rng = fresh_rng()  # the fixed cases, then one nobody has seen
+    fresh = (
+        pick(rng, 2, 5000, avoid=(1000, 1, 7)),
+        pick(rng, 2, 100, avoid=(3, 60, 5)),
+        pick(rng, 2, 1024, avoid=(24, 512, 11)),
+        pick(rng, 1, 128, avoid=(8, 64, 0)),
+        int(rng.choice([1, 2, 4, 8])),
+    )
+    for seq_len, layers, latent, rope, nbytes in [(1000, 3, 24, 8, 4), (1, 60, 512, 64, 2), (7, 5, 11, 0, 2), fresh]:
         got = call(cache_bytes, seq_len, layers, latent, rope, nbytes)
         try:
             got = float(got)
