@@ -4,7 +4,19 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 """
 
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
+from .captioning import Captioner, CaptionerConfig
 from .dates import CharVocab, DateBatch, DateTask, format_date
+from .detection import (
+    DetectionScore,
+    DetectorConfig,
+    TinyDETR,
+    box_iou,
+    detection_loss,
+    hungarian_match,
+    match_batch,
+    matching_cost,
+    score_detections,
+)
 from .efficient import (
     KVCache,
     grouped_query_attention,
@@ -17,11 +29,27 @@ from .efficient import (
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes
 from .menu import Menu, load_menu
+from .menu_qa import MenuQA, QAExample
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
+from .orders import Order, OrderSummaries
+from .patch_encoder import PatchEncoder, grid_positions, patches_rgb
+from .pointer import PointerConfig, PointerSummariser
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
+from .qa import ReaderConfig, SpanReader
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
+from .scenes import (
+    CaptionSet,
+    DetectionSet,
+    SceneObject,
+    box_patches,
+    caption_scenes,
+    caption_text,
+    detection_scenes,
+    render,
+    scene_key,
+)
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from .softmax import softmax, softmax_torch
 from .tasks import ToyTask
@@ -32,6 +60,37 @@ from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_t
 from .viz import plot_head_grid, plot_heatmap
 
 __all__ = [
+    "Captioner",
+    "CaptionerConfig",
+    "DetectionScore",
+    "DetectorConfig",
+    "TinyDETR",
+    "box_iou",
+    "detection_loss",
+    "hungarian_match",
+    "match_batch",
+    "matching_cost",
+    "score_detections",
+    "MenuQA",
+    "QAExample",
+    "Order",
+    "OrderSummaries",
+    "PatchEncoder",
+    "grid_positions",
+    "patches_rgb",
+    "PointerConfig",
+    "PointerSummariser",
+    "ReaderConfig",
+    "SpanReader",
+    "CaptionSet",
+    "DetectionSet",
+    "SceneObject",
+    "box_patches",
+    "caption_scenes",
+    "caption_text",
+    "detection_scenes",
+    "render",
+    "scene_key",
     "CharVocab",
     "DateBatch",
     "DateTask",
