@@ -14,6 +14,8 @@ from .lesson06 import check_layer_norm, check_positional_encoding, check_pre_ln_
 from .lesson07 import check_find_head
 from .lesson08 import check_kv_cache_bytes, check_online_softmax_update
 from .lesson09 import check_patchify, check_pool_orders
+from .lesson11 import check_matching_cost, check_object_patches
+from .lesson12 import check_best_span, check_mix
 
 __all__ = [
     "CheckResult",
@@ -36,4 +38,9 @@ __all__ = [
     "check_shift_right",
     "check_kv_cache_bytes",
     "check_online_softmax_update",
-    "check_find_head", "check_patchify", "check_pool_orders", "checker"]
+    "check_find_head", "check_patchify", "check_pool_orders", "checker",
+    "check_matching_cost",
+    "check_object_patches",
+    "check_best_span",
+    "check_mix",
+]
