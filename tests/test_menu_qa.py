@@ -79,6 +79,8 @@ def test_encode_pads_and_keeps_positions(qa):
 
 
 def test_bad_arguments():
+    with pytest.raises(ValueError, match="menu must be a Menu"):
+        MenuQA(3)
     with pytest.raises(ValueError, match="dishes_per_passage"):
         MenuQA(dishes_per_passage=1)
     with pytest.raises(ValueError, match="heldout_every"):

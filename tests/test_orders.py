@@ -56,6 +56,8 @@ def test_encode_pads(orders):
 
 
 def test_bad_arguments(orders):
+    with pytest.raises(ValueError, match="menu must be a Menu"):
+        OrderSummaries(3)
     with pytest.raises(ValueError, match="min_dishes"):
         OrderSummaries(min_dishes=4, max_dishes=3)
     with pytest.raises(ValueError, match="min_dishes"):

@@ -93,3 +93,30 @@ def test_bad_inputs_are_named(orders):
         model(torch.tensor([[13, 14], [0, 0]]), torch.ones(2, 1, dtype=torch.long))
     with pytest.raises(ValueError, match="num_words"):
         PointerSummariser(PointerConfig(10, 10))
+
+
+def test_copy_mixture_by_loop_and_bad_inputs():
+    from attention import copy_mixture
+
+    g = torch.Generator().manual_seed(0)
+    p_gen = torch.rand(2, 3, generator=g)
+    words = torch.rand(2, 3, 4, generator=g).softmax(-1)
+    copy = torch.rand(2, 3, 5, generator=g).softmax(-1)
+    src = torch.tensor([[6, 7, 6, 9, 4], [5, 5, 5, 8, 9]])
+    got = copy_mixture(p_gen, words, copy, src, 10)
+    for b in range(2):
+        for t in range(3):
+            expected = torch.zeros(10)
+            expected[:4] = p_gen[b, t] * words[b, t]
+            for i in range(5):
+                expected[src[b, i]] += (1 - p_gen[b, t]) * copy[b, t, i]
+            assert torch.allclose(got[b, t], expected, atol=1e-6)
+    assert torch.allclose(got.sum(-1), torch.ones(2, 3))
+    with pytest.raises(ValueError, match="expected p_gen"):
+        copy_mixture(p_gen, words, copy, src[:, :4], 10)
+    with pytest.raises(ValueError, match="src must hold token ids"):
+        copy_mixture(p_gen, words, copy, src, 9)
+    with pytest.raises(ValueError, match="only 3"):
+        copy_mixture(p_gen, words, copy, src % 3, 3)
+    with pytest.raises(ValueError, match="must be torch tensors"):
+        copy_mixture(p_gen.numpy(), words, copy, src, 10)

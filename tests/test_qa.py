@@ -79,3 +79,17 @@ def test_an_empty_passage_is_refused(qa):
     model = model_for(qa)
     with pytest.raises(ValueError, match="at least one word"):
         model(torch.ones(2, 3, dtype=torch.long), torch.tensor([[5, 6], [0, 0]]))
+
+
+def test_the_pointers_are_one_query_scaled_dot_product_attention(qa):
+    from attention import scaled_dot_product_attention
+
+    model = model_for(qa)
+    t = qa.encode(qa.sample(5, seed=4))
+    summary, keys, real = model.encode(t["question"], t["passage"])
+    assert summary.shape == (5, 32) and keys.shape == (*t["passage"].shape, 32) and torch.equal(real, t["passage"] != 0)
+    with torch.no_grad():
+        for which, linear in ((0, model.start_query), (1, model.end_query)):
+            query = linear(summary)[:, None, :]  # (B, 1, d): one query per question
+            _, weights = scaled_dot_product_attention(query, keys, keys, mask=real[:, None, :])  # (B, 1, T_p)
+            assert torch.allclose(weights[:, 0], model.pointers(t["question"], t["passage"])[:, which], atol=1e-6)

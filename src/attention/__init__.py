@@ -34,7 +34,7 @@ from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
 from .orders import Order, OrderSummaries
 from .patch_encoder import PatchEncoder, grid_positions, patches_rgb
-from .pointer import PointerConfig, PointerSummariser
+from .pointer import PointerConfig, PointerSummariser, copy_mixture
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .qa import ReaderConfig, SpanReader
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
@@ -80,6 +80,7 @@ __all__ = [
     "patches_rgb",
     "PointerConfig",
     "PointerSummariser",
+    "copy_mixture",
     "ReaderConfig",
     "SpanReader",
     "CaptionSet",

@@ -62,6 +62,8 @@ class MenuQA:
     """
 
     def __init__(self, menu: Menu | None = None, dishes_per_passage: int = 4, heldout_every: int = 10):
+        if menu is not None and not isinstance(menu, Menu):
+            raise ValueError(f"menu must be a Menu (from load_menu()) or None, got {type(menu).__name__}")
         self.menu = menu or load_menu()
         n = len(self.menu)
         if not 2 <= dishes_per_passage <= n:

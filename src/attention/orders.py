@@ -43,6 +43,8 @@ class OrderSummaries:
     """
 
     def __init__(self, menu: Menu | None = None, min_dishes: int = 3, max_dishes: int = 6, heldout_every: int = 10):
+        if menu is not None and not isinstance(menu, Menu):
+            raise ValueError(f"menu must be a Menu (from load_menu()) or None, got {type(menu).__name__}")
         self.menu = menu or load_menu()
         most = min(len(self.menu), MAX_DISHES)
         if not 1 <= min_dishes <= max_dishes <= most:

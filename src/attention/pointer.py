@@ -24,6 +24,32 @@ from .masks import causal_mask
 from .multi_head import MultiHeadAttention
 
 
+def copy_mixture(p_gen: torch.Tensor, word_probs: torch.Tensor, copy: torch.Tensor, src: torch.Tensor,
+                 vocab_size: int) -> torch.Tensor:
+    """Mix generating and copying: ``p_gen * word_probs`` on the first W tokens, plus ``(1 - p_gen) * copy``
+    added onto the token each input position holds.
+
+    Taught in notebooks/12_attention_at_work_text.ipynb. Shapes: ``p_gen`` ``(B, T_out)``, ``word_probs``
+    ``(B, T_out, W)``, ``copy`` ``(B, T_out, T_in)``, ``src`` ``(B, T_in)`` token ids; returns
+    ``(B, T_out, vocab_size)``. A token that appears twice in the input gets both positions' weights.
+    """
+    if not all(isinstance(t, torch.Tensor) for t in (p_gen, word_probs, copy, src)):
+        raise ValueError("p_gen, word_probs, copy and src must be torch tensors")
+    B, T_out = p_gen.shape if p_gen.ndim == 2 else (None, None)
+    if (B is None or word_probs.shape[:2] != (B, T_out) or word_probs.ndim != 3 or copy.shape[:2] != (B, T_out)
+            or copy.ndim != 3 or src.shape != (B, copy.shape[2])):
+        raise ValueError(f"expected p_gen (B, T_out), word_probs (B, T_out, W), copy (B, T_out, T_in), src (B, T_in); got "
+                         f"{shape_of(p_gen)}, {shape_of(word_probs)}, {shape_of(copy)}, {shape_of(src)}")
+    if src.dtype != torch.long or (src.numel() and (src.min() < 0 or src.max() >= vocab_size)):
+        raise ValueError(f"src must hold token ids (int64) in 0..{vocab_size - 1}, got {src.dtype} {shape_of(src)}")
+    if word_probs.shape[2] > vocab_size:
+        raise ValueError(f"word_probs has W={word_probs.shape[2]} words but vocab_size is only {vocab_size}")
+    probs = torch.zeros(B, T_out, vocab_size, dtype=word_probs.dtype)
+    probs[..., : word_probs.shape[2]] = p_gen[..., None] * word_probs  # generate
+    index = src[:, None, :].expand(B, T_out, copy.shape[2])  # (B, T_out, T_in): the token at each input position
+    return probs.scatter_add(2, index, (1 - p_gen[..., None]) * copy)  # copy: add each weight onto its token
+
+
 @dataclass
 class PointerConfig:
     """Sizes of a :class:`PointerSummariser`."""
@@ -74,7 +100,11 @@ class PointerSummariser(nn.Module):
         if not 1 <= ids.shape[1] <= c.max_len or ids.min() < 0 or ids.max() >= c.vocab_size:
             raise ValueError(f"{name} must have 1..{c.max_len} positions and ids in 0..{c.vocab_size - 1}, got {shape_of(ids)}")
 
-    def forward(self, src: torch.Tensor, dec_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def parts(self, src: torch.Tensor, dec_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The two distributions and their share: ``(word_probs (B, T_out, W), p_gen (B, T_out), copy (B, T_out, T_in))``.
+
+        Taught in notebooks/12_attention_at_work_text.ipynb. ``copy`` is the pointer's attention over the input.
+        """
         c = self.config
         self._check(src, "src")
         self._check(dec_in, "dec_in")
@@ -82,27 +112,23 @@ class PointerSummariser(nn.Module):
             raise ValueError(f"src and dec_in must share the batch size: src {shape_of(src)}, dec_in {shape_of(dec_in)}")
         if not (src != c.pad_id).any(1).all():
             raise ValueError(f"every input needs at least one token that is not padding (id {c.pad_id}), src {shape_of(src)}")
-        B, T_in = src.shape
-        T_out = dec_in.shape[1]
         src_mask = (src != c.pad_id)[:, None, :]  # (B, 1, T_in): never attend to padding
         x = self.positions(self.embed(src))  # (B, T_in, d_model)
         for block in self.encoder:
             x = block(x, mask=src_mask)
         memory = self.encoder_norm(x)  # (B, T_in, d_model)
         y = self.positions(self.embed(dec_in))  # (B, T_out, d_model)
-        causal = causal_mask(T_out, device=dec_in.device)  # (T_out, T_out)
+        causal = causal_mask(dec_in.shape[1], device=dec_in.device)  # (T_out, T_out)
         for block in self.decoder:
             y = block(y, mask=causal, memory=memory, memory_mask=src_mask)
         y = self.decoder_norm(y)  # (B, T_out, d_model)
         read, copy = self.pointer(y, memory, memory, mask=src_mask)  # (B, T_out, d_model), (B, 1, T_out, T_in)
-        copy = copy[:, 0]  # (B, T_out, T_in): the pointer's attention = where to copy from
         p_gen = torch.sigmoid(self.to_p_gen(torch.cat([y, read], dim=-1)))[..., 0]  # (B, T_out)
-        words = self.to_words(y).softmax(-1)  # (B, T_out, num_words)
-        probs = torch.zeros(B, T_out, c.vocab_size, dtype=y.dtype)
-        probs[..., : c.num_words] = p_gen[..., None] * words  # generate
-        index = src[:, None, :].expand(B, T_out, T_in)  # (B, T_out, T_in): the token at each input position
-        probs = probs.scatter_add(2, index, (1 - p_gen[..., None]) * copy)  # copy: add the weight onto its token
-        return probs, p_gen, copy
+        return self.to_words(y).softmax(-1), p_gen, copy[:, 0]  # (B, T_out, W), (B, T_out), (B, T_out, T_in)
+
+    def forward(self, src: torch.Tensor, dec_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        word_probs, p_gen, copy = self.parts(src, dec_in)
+        return copy_mixture(p_gen, word_probs, copy, src, self.config.vocab_size), p_gen, copy
 
     def loss(self, src: torch.Tensor, summary: torch.Tensor) -> torch.Tensor:
         """Mean negative log-probability of every summary token (teacher forcing; padding ignored)."""

@@ -69,7 +69,12 @@ class SpanReader(nn.Module):
         self.start_query = nn.Linear(c.d_model, c.d_model)  # the question's summary -> "where does the answer start?"
         self.end_query = nn.Linear(c.d_model, c.d_model)  # ... -> "where does it end?"
 
-    def forward(self, question: torch.Tensor, passage: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode(self, question: torch.Tensor, passage: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Read both: ``(summary (B, d_model), passage states (B, T_p, d_model), passage mask (B, T_p))``.
+
+        Taught in notebooks/12_attention_at_work_text.ipynb. The summary is the state of each question's
+        last word; the mask is True at real passage words.
+        """
         c = self.config
         _check_ids(question, "question", c.vocab_size, c.max_len)
         _check_ids(passage, "passage", c.vocab_size, c.max_len)
@@ -81,17 +86,19 @@ class SpanReader(nn.Module):
         p = self.positions(self.embed(passage))  # (B, T_p, d_model)
         for block in self.passage_blocks:
             p = block(p, mask=p_real[:, None, :])  # (B, T_p, d_model): passage words read each other
-        p = self.passage_norm(p)
         q = self.positions(self.embed(question))  # (B, T_q, d_model)
         for block in self.question_blocks:
             q = block(q, mask=q_real[:, None, :])  # (B, T_q, d_model): question words read each other
-        q = self.question_norm(q)
         last = q_real.sum(1) - 1  # (B,): position of each question's last word ("?")
-        summary = q[torch.arange(len(q)), last]  # (B, d_model)
-        scale = 1 / math.sqrt(c.d_model)
-        start = torch.einsum("bd,btd->bt", self.start_query(summary), p) * scale  # (B, T_p): query . key / sqrt(d)
-        end = torch.einsum("bd,btd->bt", self.end_query(summary), p) * scale  # (B, T_p)
-        return start.masked_fill(~p_real, float("-inf")), end.masked_fill(~p_real, float("-inf"))
+        summary = self.question_norm(q)[torch.arange(len(q)), last]  # (B, d_model)
+        return summary, self.passage_norm(p), p_real
+
+    def forward(self, question: torch.Tensor, passage: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        summary, keys, real = self.encode(question, passage)  # (B, d), (B, T_p, d), (B, T_p)
+        scale = 1 / math.sqrt(self.config.d_model)
+        start = torch.einsum("bd,btd->bt", self.start_query(summary), keys) * scale  # (B, T_p): query . key / sqrt(d)
+        end = torch.einsum("bd,btd->bt", self.end_query(summary), keys) * scale  # (B, T_p)
+        return start.masked_fill(~real, float("-inf")), end.masked_fill(~real, float("-inf"))
 
     def loss(self, question: torch.Tensor, passage: torch.Tensor, start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
         """Cross-entropy of the true start plus that of the true end (``(B,)`` positions in the passage)."""
