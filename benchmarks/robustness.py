@@ -111,6 +111,22 @@ CLAIMS = [
     Claim("09_attention_everywhere.ipynb", "[CLS], heads averaged: inked / blank patch weight", "on_ink / on_blank", ">", "1"),
     Claim("09_attention_everywhere.ipynb", "[CLS], most stroke-minded head: inked / blank", "max(ink_ratio)", ">", "1.5"),
     Claim("09_attention_everywhere.ipynb", "two heads' maps differ by at least (share of weight)", "min(moved)", ">", "0.3"),
+    # lesson 11: captioning and DETR-style detection on generated scenes
+    Claim("11_attention_at_work_images.ipynb", "captioner: mean of the last 50 losses / the first 50",
+          "np.mean(cap_losses[-50:]) / np.mean(cap_losses[:50])", "<", "0.1",
+          written="np.mean(cap_losses[-50:]) < 0.1 * np.mean(cap_losses[:50])"),
+    Claim("11_attention_at_work_images.ipynb", "captioner: held-out exact captions", "cap_accuracy", ">=", "0.9"),
+    Claim("11_attention_at_work_images.ipynb", "object words whose heaviest patch is on their object", "object_word_hits",
+          ">=", "0.85"),
+    Claim("11_attention_at_work_images.ipynb", "object words: weight on their object's patches / their share", "mass_ratio",
+          ">", "2"),
+    Claim("11_attention_at_work_images.ipynb", "detector: held-out mean IoU of matched boxes", "det_iou", ">=", "0.7"),
+    Claim("11_attention_at_work_images.ipynb", "detector: held-out objects found (class right, IoU >= 0.5)", "det_found",
+          ">=", "0.85"),
+    Claim("11_attention_at_work_images.ipynb", "matched queries whose heaviest patch is on their object", "query_hits",
+          ">=", "0.85"),
+    Claim("11_attention_at_work_images.ipynb", "matched queries: weight on their object's patches / their share",
+          "query_mass_ratio", ">", "2"),
 ]
 
 
