@@ -137,3 +137,27 @@ def test_matching_cost_stub_and_non_function():
     assert check_matching_cost(lambda *a: None).status == "todo"
     with pytest.raises(ValueError, match="matching_cost must be a function"):
         check_matching_cost("cost")
+
+
+@pytest.mark.parametrize("call_to_spoil", range(6))
+def test_object_patches_never_passes_an_answer_wrong_in_one_patch_of_one_call(call_to_spoil):
+    calls = []
+
+    def almost(*args):
+        calls.append(args)
+        out = patches_right(*args).copy()
+        if len(calls) == call_to_spoil + 1:
+            out[len(calls) % len(out)] ^= True  # one patch wrong, in one of the checker's cases
+        return out
+
+    assert check_object_patches(almost).status == "wrong"
+
+
+@pytest.mark.parametrize("where", [(0, 0), (3, 2), (1, 1)])
+def test_matching_cost_never_passes_an_answer_wrong_in_one_entry(where):
+    def almost(lg, b, c, t):
+        out = cost_right(lg, b, c, t).clone()
+        out[where] += 1e-3
+        return out
+
+    assert check_matching_cost(almost).status == "wrong"

@@ -133,3 +133,27 @@ def test_mix_stub_and_non_function():
     assert check_mix(stub).status == "todo"
     with pytest.raises(ValueError, match="mix must be a function"):
         check_mix(np.eye(3))
+
+
+@pytest.mark.parametrize("call_to_spoil", range(10))
+def test_best_span_never_passes_an_answer_wrong_in_one_case(call_to_spoil):
+    calls = []
+
+    def almost(start, end, max_answer):
+        calls.append(1)
+        i, j = span_loop(start, end, max_answer)
+        if len(calls) == call_to_spoil + 1:
+            return (i, j + 1) if j + 1 < min(len(end), i + max_answer) else (i, j - 1) if j > i else (i + 1, j + 1)
+        return i, j
+
+    assert check_best_span(almost).status == "wrong"
+
+
+@pytest.mark.parametrize("where", [(0, 0), (2, 9), (3, 5)])
+def test_mix_never_passes_an_answer_wrong_in_one_entry(where):
+    def almost(p, w, c, s, V):
+        out = mix_right(p, w, c, s, V)
+        out[where] += 1e-4
+        return out
+
+    assert check_mix(almost).status == "wrong"
