@@ -287,6 +287,70 @@ CLAIMS = [
         "0.2",
         written='share["linear"][128] < 0.2 * share["linear"][8]',
     ),
+    # lesson 11: captioning and DETR-style detection on generated scenes
+    Claim(
+        "11_attention_at_work_images.ipynb",
+        "captioner: mean of the last 50 losses / the first 50",
+        "np.mean(cap_losses[-50:]) / np.mean(cap_losses[:50])",
+        "<",
+        "0.1",
+        written="np.mean(cap_losses[-50:]) < 0.1 * np.mean(cap_losses[:50])",
+    ),
+    Claim("11_attention_at_work_images.ipynb", "captioner: held-out exact captions", "cap_accuracy", ">=", "0.9"),
+    Claim(
+        "11_attention_at_work_images.ipynb",
+        "object words whose heaviest patch is on their object",
+        "object_word_hits",
+        ">=",
+        "0.85",
+    ),
+    Claim(
+        "11_attention_at_work_images.ipynb",
+        "object words: weight on their object's patches / their share",
+        "mass_ratio",
+        ">",
+        "2",
+    ),
+    Claim("11_attention_at_work_images.ipynb", "detector: held-out mean IoU of matched boxes", "det_iou", ">=", "0.7"),
+    Claim(
+        "11_attention_at_work_images.ipynb",
+        "detector: held-out objects found (class right, IoU >= 0.5)",
+        "det_found",
+        ">=",
+        "0.85",
+    ),
+    Claim(
+        "11_attention_at_work_images.ipynb", "matched queries whose heaviest patch is on their object", "query_hits", ">=", "0.85"
+    ),
+    Claim(
+        "11_attention_at_work_images.ipynb",
+        "matched queries: weight on their object's patches / their share",
+        "query_mass_ratio",
+        ">",
+        "2",
+    ),
+    # lesson 12: extractive question answering over the menu, summarisation with a pointer
+    Claim("12_attention_at_work_text.ipynb", "reader: held-out exact answers", "qa_exact", ">=", "0.9"),
+    Claim(
+        "12_attention_at_work_text.ipynb",
+        "reader: pointers' mean weight on the answer's first / last word",
+        "pointer_mass",
+        ">=",
+        "0.8",
+    ),
+    Claim(
+        "12_attention_at_work_text.ipynb",
+        "reader: share of questions where both pointers give the right word > 1/2",
+        "pointer_majority",
+        ">=",
+        "0.75",
+    ),
+    Claim("12_attention_at_work_text.ipynb", "summariser: held-out exact summaries", "sum_exact", ">=", "0.95"),
+    Claim(
+        "12_attention_at_work_text.ipynb", "summariser: dish steps whose heaviest input is that dish", "copy_hits", ">=", "0.95"
+    ),
+    Claim("12_attention_at_work_text.ipynb", "summariser: dish steps with p_gen < 1/2", "copies_low", ">=", "0.95"),
+    Claim("12_attention_at_work_text.ipynb", "summariser: word steps with p_gen > 1/2", "words_high", ">=", "0.95"),
 ]
 
 

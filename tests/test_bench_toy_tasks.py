@@ -36,3 +36,20 @@ def test_script_runs_from_the_command_line():
         cwd=ROOT,
     )
     assert result.returncode == 0 and "--quick" in result.stdout
+
+
+def test_the_applications_of_lessons_11_and_12_run_in_quick_mode(capsys, one_thread):
+    names = [name for name, _ in toy_tasks.TASKS]
+    for wanted in ("captioning", "detection", "question answering", "summarisation"):
+        assert any(n.startswith(wanted) for n in names)
+    for wanted in ("captioning", "detection", "question", "summarisation"):
+        toy_tasks.main(["--quick", "--only", wanted])
+    rows = [
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith(("captioning", "detection", "question", "summarisation"))
+    ]
+    assert len(rows) == 4
+    for row in rows:
+        acc, seconds, verdict = row.split(")")[1].split()[:3]
+        assert 0.0 <= float(acc) <= 1.0 and float(seconds) > 0 and verdict == "-"  # quick mode gives no verdict

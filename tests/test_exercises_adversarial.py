@@ -157,6 +157,36 @@ def my_latent_cache_bytes(seq_len, num_layers, latent_dim, rope_dim, bytes_per_v
     return seq_len * num_layers * (latent_dim + rope_dim) * bytes_per_value
 
 
+def object_patches(top, left, size, image_size, patch_size):
+    starts = np.arange(image_size // patch_size) * patch_size
+    rows = (starts < top + size) & (starts + patch_size > top)
+    cols = (starts < left + size) & (starts + patch_size > left)
+    return (rows[:, None] & cols[None, :]).reshape(-1)
+
+
+def my_matching_cost(class_logits, boxes, target_classes, target_boxes):
+    prob = class_logits.softmax(-1)[:, target_classes]
+    l1 = (boxes[:, None, :] - target_boxes[None, :, :]).abs().sum(-1)
+    return -prob + 5 * l1 - 2 * attention.box_iou(boxes[:, None, :], target_boxes[None, :, :])
+
+
+def best_span(start_scores, end_scores, max_answer):
+    best, where = -np.inf, (0, 0)
+    for i in range(len(start_scores)):
+        for j in range(i, min(len(start_scores), i + max_answer)):
+            if start_scores[i] + end_scores[j] > best:
+                best, where = start_scores[i] + end_scores[j], (i, j)
+    return where
+
+
+def mix(p_gen, word_probs, copy, src, vocab_size):
+    out = np.zeros((len(p_gen), vocab_size))
+    out[:, : word_probs.shape[1]] = p_gen[:, None] * word_probs
+    for i, token in enumerate(src):
+        out[:, token] += (1 - p_gen) * copy[:, i]
+    return out
+
+
 RIGHT = {
     ex.check_split_appetite: split_appetite,
     ex.check_scores: scores,
@@ -183,6 +213,10 @@ RIGHT = {
     ex.check_rope: my_rope,
     ex.check_sliding_window_mask: my_window_mask,
     ex.check_latent_cache_bytes: my_latent_cache_bytes,
+    ex.check_object_patches: object_patches,
+    ex.check_matching_cost: my_matching_cost,
+    ex.check_best_span: best_span,
+    ex.check_mix: mix,
 }
 # Checkers that grade a value the learner wrote (a prediction), not a function: tests/test_exercises_predict.py.
 VALUE_CHECKERS = {ex.check_prediction, ex.check_choice}
@@ -288,8 +322,9 @@ def test_an_endless_loop_is_stopped_for_every_checker(check, monkeypatch):
             ex.check_count_parameters,
             ex.check_kv_cache_bytes,
             ex.check_positional_encoding,
-            ex.check_sliding_window_mask,  # these four take whole numbers only: nothing to change in place
+            ex.check_sliding_window_mask,  # these take whole numbers only: nothing to change in place
             ex.check_latent_cache_bytes,
+            ex.check_object_patches,
         )
     ],
     ids=lambda c: c.__name__,

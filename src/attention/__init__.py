@@ -5,7 +5,19 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 
 from .alibi import alibi_attention, alibi_bias, alibi_slopes
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
+from .captioning import Captioner, CaptionerConfig
 from .dates import CharVocab, DateBatch, DateTask, format_date
+from .detection import (
+    DetectionScore,
+    DetectorConfig,
+    TinyDETR,
+    box_iou,
+    detection_loss,
+    hungarian_match,
+    match_batch,
+    matching_cost,
+    score_detections,
+)
 from .efficient import online_softmax, online_softmax_update, tiled_attention
 from .flash import flash_attention
 from .fonts import chinese_font_path, missing_characters, use_chinese_font
@@ -15,14 +27,30 @@ from .linear_attention import elu_feature_map, linear_attention, linear_attentio
 from .masks import causal_mask, padding_mask, to_torch_key_padding_mask
 from .measure import count_flops, median_seconds, peak_memory_bytes, time_side_by_side
 from .menu import Menu, load_menu
+from .menu_qa import MenuQA, QAExample
 from .multi_head import MultiHeadAttention, merge_heads, split_heads
 from .offline_views import head_view_offline, make_offline, model_view_offline
 from .order_pad import OrderPad, answer_accuracy
+from .orders import Order, OrderSummaries
+from .patch_encoder import PatchEncoder, grid_positions, patches_rgb
+from .pointer import PointerConfig, PointerSummariser, copy_mixture
 from .positional_decoder import PositionalDecoder, PositionalDecoderConfig
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
+from .qa import ReaderConfig, SpanReader
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
 from .rope import apply_rope, rope_frequencies
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
+from .scenes import (
+    CaptionSet,
+    DetectionSet,
+    SceneObject,
+    box_patches,
+    caption_scenes,
+    caption_text,
+    detection_scenes,
+    render,
+    scene_key,
+)
 from .sentences import ANIMALS, LECTURE_SENTENCE, PLACES, it_sentence, tokenize
 from .seq2seq import Seq2SeqConfig, Seq2SeqTransformer
 from .sliding_window import SinkKVCache, sliding_window_attention, sliding_window_mask
@@ -41,6 +69,38 @@ __all__ = [
     "PLACES",
     "it_sentence",
     "tokenize",
+    "Captioner",
+    "CaptionerConfig",
+    "DetectionScore",
+    "DetectorConfig",
+    "TinyDETR",
+    "box_iou",
+    "detection_loss",
+    "hungarian_match",
+    "match_batch",
+    "matching_cost",
+    "score_detections",
+    "MenuQA",
+    "QAExample",
+    "Order",
+    "OrderSummaries",
+    "PatchEncoder",
+    "grid_positions",
+    "patches_rgb",
+    "PointerConfig",
+    "PointerSummariser",
+    "copy_mixture",
+    "ReaderConfig",
+    "SpanReader",
+    "CaptionSet",
+    "DetectionSet",
+    "SceneObject",
+    "box_patches",
+    "caption_scenes",
+    "caption_text",
+    "detection_scenes",
+    "render",
+    "scene_key",
     "CharVocab",
     "DateBatch",
     "DateTask",

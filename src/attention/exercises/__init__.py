@@ -15,6 +15,8 @@ from .lesson07 import check_find_head
 from .lesson08 import check_kv_cache_bytes, check_online_softmax_update
 from .lesson09 import check_patchify, check_pool_orders
 from .lesson10 import check_latent_cache_bytes, check_rope, check_sliding_window_mask
+from .lesson11 import check_matching_cost, check_object_patches
+from .lesson12 import check_best_span, check_mix
 from .predict import check_choice, check_prediction
 
 __all__ = [
@@ -47,4 +49,12 @@ __all__ = [
     "check_latent_cache_bytes",
     "check_rope",
     "check_sliding_window_mask",
+    "check_find_head",
+    "check_patchify",
+    "check_pool_orders",
+    "checker",
+    "check_matching_cost",
+    "check_object_patches",
+    "check_best_span",
+    "check_mix",
 ]
