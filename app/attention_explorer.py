@@ -3,7 +3,7 @@
 Run it with `make app` (that is `streamlit run app/attention_explorer.py` from the repository root, which reads
 the settings in .streamlit/config.toml: no usage statistics, no external address looked up). The lecture's demo plots a
 random matrix; this one shows all-MiniLM-L6-v2's real weights, computed offline.
-Taught in notebooks/07_real_attention.ipynb.
+Taught in notebooks/08_real_attention.ipynb.
 """
 
 import os

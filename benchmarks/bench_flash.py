@@ -1,4 +1,4 @@
-"""Benchmark: FlashAttention's two-level tiling (lesson 10) vs plain, lesson 08's key-only tiling and torch's fused SDPA.
+"""Benchmark: FlashAttention's two-level tiling (lesson 10) vs plain, lesson 09's key-only tiling and torch's fused SDPA.
 
 Run `python benchmarks/bench_flash.py` (full, a few minutes) or `--quick` (tiny sizes, seconds). Every table is
 measured in one run, the candidates interleaved round by round (attention.time_side_by_side), medians reported.
@@ -44,7 +44,7 @@ class Settings:
     lengths: list[int]  # sequence lengths T (B=1, one head)
     head_dim: int  # d_k = d_v
     time_from: int  # the time target applies from this T on
-    tiled_block: int  # lesson 08's key block (as in bench_attention.py)
+    tiled_block: int  # lesson 09's key block (as in bench_attention.py)
     rounds: int  # timed rounds per candidate (median reported)
     warmup: int  # untimed rounds first
     check_T: int  # T of the mask and gradient checks
@@ -100,7 +100,7 @@ def print_table(rows: list[dict], s: Settings, block_q: int, block_k: int) -> No
     names = ["plain", "tiled 08", "flash 10", "torch sdpa"]
     print(
         f"\n## Forward pass, B=1, 1 head, d={s.head_dim}, float32; flash blocks {block_q} x {block_k}, "
-        f"lesson 08 key block {s.tiled_block}"
+        f"lesson 09 key block {s.tiled_block}"
     )
     header = (
         f"{'T':>6} "
@@ -169,7 +169,7 @@ def main(argv=None) -> None:
     )
     before = last["peaks"]["tiled 08"] / last["peaks"]["torch sdpa"]
     print(
-        f"(lesson 08's key-only tiling for comparison at T={last['T']}: {before:.1f}x torch's memory, "
+        f"(lesson 09's key-only tiling for comparison at T={last['T']}: {before:.1f}x torch's memory, "
         f"{paired_ratio(last['times'], 'tiled 08', 'plain'):.2f}x the plain time)"
     )
 

@@ -1,7 +1,7 @@
 """Benchmark: train the course's toy-task models from scratch; print held-out exact-sequence accuracy and wall time.
 
 Run `python benchmarks/toy_tasks.py` (full budgets, as in the notebooks) or `--quick` (tiny budgets, a smoke test).
-Issue 14 adds the lecture's applications (lessons 11 and 12) with the targets their notebooks assert, each <= 60 s.
+Issue 14 adds the lecture's applications (lessons 12 and 13) with the targets their notebooks assert, each <= 60 s.
 Each entry of TASKS is (name, function); a function takes `quick` and returns a Result. To add a task, write
 such a function and append one line to TASKS. Target from issue #3: the reverse task >= 99% exact-sequence
 accuracy on held-out data, trained in <= 60 s on 2 CPU cores. Times on a shared machine are noisy.
@@ -70,7 +70,7 @@ def sort_task(quick: bool) -> Result:
 
 
 def dates_task(quick: bool) -> Result:
-    """Lesson 05: the encoder-decoder Transformer rewrites human-written dates as ISO dates (same budget as the notebook)."""
+    """Lesson 07: the encoder-decoder Transformer rewrites human-written dates as ISO dates (same budget as the notebook)."""
     task = DateTask(seed=0, batch_size=64)
     torch.manual_seed(0)
     config = Seq2SeqConfig(len(task.vocab), d_model=64, num_heads=4, d_ff=128, num_decoder_layers=2, max_len=32)
@@ -84,7 +84,7 @@ def dates_task(quick: bool) -> Result:
     return Result(sequence_accuracy(pred, held.target), seconds, target=0.99, max_seconds=60.0, note=note)
 
 
-# Lessons 11 and 12 (issue 14): the lecture's applications, each with the notebook's data and budget. The metric
+# Lessons 12 and 13 (issue 14): the lecture's applications, each with the notebook's data and budget. The metric
 # in the "held-out acc" column is named in the note; targets: the thresholds the notebooks assert, in <= 60 s.
 def _timed_train(model, make_batch, loss_fn, steps, lr):
     start = time.perf_counter()
@@ -93,7 +93,7 @@ def _timed_train(model, make_batch, loss_fn, steps, lr):
 
 
 def captioning_task(quick: bool) -> Result:
-    """Lesson 11: the attention captioner on generated scenes; held-out exact five-word captions."""
+    """Lesson 12: the attention captioner on generated scenes; held-out exact five-word captions."""
     from attention import Captioner, caption_scenes, scene_key
 
     held = caption_scenes(500, seed=1000)
@@ -111,7 +111,7 @@ def captioning_task(quick: bool) -> Result:
 
 
 def detection_task(quick: bool) -> Result:
-    """Lesson 11: TinyDETR with Hungarian matching; held-out mean IoU (target 0.7) and objects found (0.85)."""
+    """Lesson 12: TinyDETR with Hungarian matching; held-out mean IoU (target 0.7) and objects found (0.85)."""
     from attention import TinyDETR, detection_loss, detection_scenes, scene_key, score_detections
 
     held = detection_scenes(500, seed=2000)
@@ -131,7 +131,7 @@ def detection_task(quick: bool) -> Result:
 
 
 def question_answering_task(quick: bool) -> Result:
-    """Lesson 12: the span reader on questions about the menu; held-out exact-match answers."""
+    """Lesson 13: the span reader on questions about the menu; held-out exact-match answers."""
     from attention import MenuQA, ReaderConfig, SpanReader
 
     qa = MenuQA(dishes_per_passage=3)
@@ -151,7 +151,7 @@ def question_answering_task(quick: bool) -> Result:
 
 
 def summarisation_task(quick: bool) -> Result:
-    """Lesson 12: the pointer-generator summariser of orders; held-out exact summaries."""
+    """Lesson 13: the pointer-generator summariser of orders; held-out exact summaries."""
     from attention import OrderSummaries, PointerConfig, PointerSummariser
     from attention.orders import EOS, PAD, WORDS
 

@@ -11,7 +11,7 @@ at the top. The checker cell after each exercise then shows "⏳ not done yet".
 It refuses (exit status 1, naming the file and the cell) when a lesson breaks the
 exercise conventions: a ``solution`` cell without markers, unbalanced markers,
 markers outside a ``solution`` cell, an exercise with no ``<details>`` hint in a
-markdown cell before it, or too few exercises (two per lesson 01-06, one per 07-09).
+markdown cell before it, or too few exercises (two per lesson 01-05, one per lesson from 06 on).
 
 A learner's work is never lost. A learner edition you have run or edited is kept as it is. When its lesson has
 changed since the copy was made (after a ``git pull``), the run says so and how to get the new version:
@@ -53,10 +53,10 @@ NOTEBOOK_NAME = re.compile(r"^(?P<number>\d\d)_\w+\.ipynb$")
 
 
 def min_exercises(lesson: int) -> int:
-    """How many exercises a lesson must have: two in 01-06, one in 07-09, none in 00."""
-    if 1 <= lesson <= 6:
+    """How many exercises a lesson must have: two in 01-05 (the foundations), one from 06 on, none in 00."""
+    if 1 <= lesson <= 5:
         return 2
-    return 1 if lesson >= 7 else 0
+    return 1 if lesson >= 6 else 0
 
 
 BANNER = """> **Learner edition** of `notebooks/{name}`, made by `make learner`.

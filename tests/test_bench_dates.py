@@ -1,4 +1,4 @@
-"""The dates entry of the toy-task benchmark (lesson 05) runs in quick mode and prints its row."""
+"""The dates entry of the toy-task benchmark (lesson 07) runs in quick mode and prints its row."""
 
 from benchmarks import toy_tasks
 

@@ -1,4 +1,4 @@
-"""Tests for positional encodings, the feed-forward network and the Transformer block (notebooks/06_transformer_block.ipynb)."""
+"""Tests for positional encodings, the feed-forward network and the Transformer block (notebooks/05_transformer_block.ipynb)."""
 
 import math
 

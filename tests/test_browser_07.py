@@ -1,4 +1,4 @@
-"""Notebook 07 exported to HTML draws its bertviz views in headless Chromium with every outside request blocked."""
+"""Notebook 08 exported to HTML draws its bertviz views in headless Chromium with every outside request blocked."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _browser import offline_page, require_chromium
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_real_attention.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "08_real_attention.ipynb"
 # nbconvert's own page template asks for these (they are optional for the page); nothing else may be requested.
 TEMPLATE_ASSETS = ("require.min.js", "MathJax", "mathjax")
 
@@ -22,7 +22,7 @@ def exported_html(tmp_path_factory) -> Path:
         check=True,
         capture_output=True,
     )
-    return out / "07_real_attention.html"
+    return out / "08_real_attention.html"
 
 
 def test_bertviz_views_draw_offline(exported_html):

@@ -1,4 +1,4 @@
-"""The attention captioner (notebooks/11_attention_at_work_images.ipynb)."""
+"""The attention captioner (notebooks/12_attention_at_work_images.ipynb)."""
 
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""The dates task: formats, vocabulary, batches, held-out dates. Mirrors notebooks/05_cross_attention.ipynb."""
+"""The dates task: formats, vocabulary, batches, held-out dates. Mirrors notebooks/07_cross_attention.ipynb."""
 
 import datetime as dt
 

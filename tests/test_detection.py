@@ -1,4 +1,4 @@
-"""DETR-style detection: IoU, matching cost, Hungarian matching, the set loss (notebooks/11_attention_at_work_images)."""
+"""DETR-style detection: IoU, matching cost, Hungarian matching, the set loss (notebooks/12_attention_at_work_images)."""
 
 import itertools
 

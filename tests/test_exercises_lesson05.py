@@ -1,177 +1,212 @@
 """Tests for the lesson 05 checkers: right answers pass, typical mistakes get precise messages, stubs are todo."""
 
-import math
-
 import numpy as np
 import pytest
 import torch
 
-from attention.exercises import check_cross_attention, check_padded_cross_weights, check_shift_right
+from attention.exercises.lesson05 import check_layer_norm, check_positional_encoding, check_pre_ln_block
 
 
-def cross_right(dec, enc, w_q, w_k, w_v):
-    q, k, v = dec @ w_q, enc @ w_k, enc @ w_v
-    w = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1)
-    return w @ v, w
+def _angles(T, d):
+    return np.arange(T)[:, None] / 10000 ** (np.arange(0, d, 2)[None, :] / d)  # (T, d/2)
 
 
-def cross_swapped(dec, enc, w_q, w_k, w_v):
-    q, k, v = enc @ w_q, dec @ w_k, dec @ w_v
-    w = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1)
-    return w @ v, w
+def pe_right(T, d):
+    pe = np.zeros((T, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(_angles(T, d)), np.cos(_angles(T, d))
+    return pe
 
 
-def cross_self(dec, enc, w_q, w_k, w_v):
-    return cross_right(dec, dec, w_q, w_k, w_v)
+def pe_torch(T, d):
+    pos = torch.arange(T).float()[:, None]
+    div = torch.exp(torch.arange(0, d, 2).float() * (-np.log(10000.0) / d))
+    pe = torch.zeros(T, d)
+    pe[:, 0::2], pe[:, 1::2] = torch.sin(pos * div), torch.cos(pos * div)
+    return pe
 
 
-def cross_unscaled(dec, enc, w_q, w_k, w_v):
-    q, k, v = dec @ w_q, enc @ w_k, enc @ w_v
-    w = torch.softmax(q @ k.transpose(-2, -1), dim=-1)
-    return w @ v, w
+def pe_swapped(T, d):
+    pe = np.zeros((T, d))
+    pe[:, 0::2], pe[:, 1::2] = np.cos(_angles(T, d)), np.sin(_angles(T, d))
+    return pe
 
 
-def cross_wrong_axis(dec, enc, w_q, w_k, w_v):
-    q, k, v = dec @ w_q, enc @ w_k, enc @ w_v
-    w = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-2)
-    return w @ v, w
+def pe_own_freq(T, d):
+    a = np.arange(T)[:, None] / 10000 ** (np.arange(d)[None, :] / d)
+    return np.where(np.arange(d) % 2 == 0, np.sin(a), np.cos(a))
 
 
-def cross_values_from_decoder(dec, enc, w_q, w_k, w_v):
-    out, w = cross_right(dec, enc, w_q, w_k, w_v)
-    return w @ (dec @ w_v), w
+def pe_multiplied(T, d):
+    a = np.arange(T)[:, None] * 10000 ** (np.arange(0, d, 2)[None, :] / d)
+    pe = np.zeros((T, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(a), np.cos(a)
+    return pe
 
 
-def cross_keys_from_decoder(dec, enc, w_q, w_k, w_v):
-    q, k = dec @ w_q, dec @ w_k
-    w = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1)
-    return w @ (enc @ w_v), w
+def pe_pair_index(T, d):
+    a = np.arange(T)[:, None] / 10000 ** (np.arange(d // 2)[None, :] / d)  # i where 2i belongs
+    pe = np.zeros((T, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(a), np.cos(a)
+    return pe
 
 
-def cross_divided_by_d_k(dec, enc, w_q, w_k, w_v):
-    q, k, v = dec @ w_q, enc @ w_k, enc @ w_v
-    w = torch.softmax(q @ k.transpose(-2, -1) / q.shape[-1], dim=-1)
-    return w @ v, w
+def pe_stub(T, d):
+    raise NotImplementedError("your code here")
 
 
-def test_cross_attention_right_answers_pass():
-    assert check_cross_attention(cross_right).passed
-    assert check_cross_attention(lambda *a: tuple(x.numpy() for x in cross_right(*a))).passed  # NumPy results are fine
+def test_positional_encoding_right_answers_pass():
+    assert check_positional_encoding(pe_right).passed
+    assert check_positional_encoding(pe_torch).passed
 
 
 @pytest.mark.parametrize(
     "answer, message",
     [
-        (cross_swapped, "queries and keys are swapped"),
-        (cross_self, "self-attention over the decoder"),
-        (cross_unscaled, "divide the scores by sqrt(d_k) = sqrt(8)"),
-        (cross_wrong_axis, "each COLUMN of your weights sums to 1"),
-        (lambda *a: cross_right(*a)[1], "return a tuple (output, weights)"),
-        (lambda *a: (cross_right(*a)[0] + 1, cross_right(*a)[1]), "output differs"),
-        (lambda *a: 1 / 0, "ZeroDivisionError"),
-        (cross_values_from_decoder, "the values come from the decoder"),
-        (cross_keys_from_decoder, "the keys come from the decoder"),
-        (cross_divided_by_d_k, "you divided the scores by d_k = 8"),
-        (lambda *a: cross_right(*a)[::-1], "return them in the order (output, weights)"),
+        (pe_swapped, "sin and cos are swapped"),
+        (lambda T, d: np.concatenate([np.sin(_angles(T, d)), np.cos(_angles(T, d))], axis=1), "interleave them"),
+        (pe_own_freq, "share ONE frequency"),
+        (pe_multiplied, "instead of dividing"),
+        (pe_pair_index, "not i/d_model"),
+        (lambda T, d: pe_right(T + 1, d)[1:], "shifted by one"),
+        (lambda T, d: pe_right(T, d).T, "transposed"),
+        (lambda T, d: pe_right(T, d)[:, : d // 2], "has shape (6, 2), expected (6, 4)"),
+        (lambda T, d: pe_right(T, d) * 2, "differs from the expected values"),
+        (lambda T, d: np.zeros(T)[T], "IndexError"),
     ],
 )
-def test_cross_attention_typical_mistakes(answer, message):
-    result = check_cross_attention(answer)
-    assert result.status == "wrong"
+def test_positional_encoding_typical_mistakes(answer, message):
+    result = check_positional_encoding(answer)
+    assert result.status == "wrong", result
     assert message in result.message
 
 
-def test_cross_attention_stub_and_non_function():
-    def stub(dec, enc, w_q, w_k, w_v):
+def test_positional_encoding_stub_and_non_function():
+    assert check_positional_encoding(pe_stub).status == "todo"
+    with pytest.raises(ValueError, match="positional_encoding must be a function"):
+        check_positional_encoding(pe_right(4, 4))
+
+
+def ln_right(x, eps):
+    mu = x.mean(-1, keepdim=True)
+    var = ((x - mu) ** 2).mean(-1, keepdim=True)
+    return (x - mu) / torch.sqrt(var + eps)
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda x, eps: (x - x.mean(-1, keepdim=True)) / torch.sqrt(x.var(-1, keepdim=True) + eps), "unbiased=False"),
+        (lambda x, eps: (x - x.mean(-1, keepdim=True)) / (x.std(-1, keepdim=True, unbiased=False) + eps), "inside the square"),
+        (lambda x, eps: (x - x.mean(-1, keepdim=True)) / (x.var(-1, keepdim=True, unbiased=False) + eps), "not by the variance"),
+        (lambda x, eps: x / torch.sqrt(x.var(-1, keepdim=True, unbiased=False) + eps), "subtract the mean"),
+        (lambda x, eps: (x - x.mean(1, keepdim=True)) / torch.sqrt(x.var(1, keepdim=True, unbiased=False) + eps), "over axis 1"),
+        (lambda x, eps: (x - x.mean(0, keepdim=True)) / torch.sqrt(x.var(0, keepdim=True, unbiased=False) + eps), "over axis 0"),
+        (lambda x, eps: (x - x.mean(-1, keepdim=True)) / x.std(-1, keepdim=True, unbiased=False), "NaN or inf"),
+        (lambda x, eps: ln_right(x, eps)[..., :3], "has shape (2, 5, 3)"),
+        (lambda x, eps: ln_right(x, eps) + 0.1, "differs from the expected values"),
+    ],
+)
+def test_layer_norm_typical_mistakes(answer, message):
+    result = check_layer_norm(answer)
+    assert result.status == "wrong", result
+    assert message in result.message
+
+
+def test_layer_norm_right_stub_and_non_function():
+    assert check_layer_norm(ln_right).passed
+    shortcut = check_layer_norm(lambda x, eps: torch.nn.functional.layer_norm(x, x.shape[-1:], eps=eps))
+    assert shortcut.status == "wrong" and "calls torch's layer_norm" in shortcut.message
+    module = check_layer_norm(lambda x, eps: torch.nn.LayerNorm(x.shape[-1], eps=eps, dtype=x.dtype)(x))
+    assert module.status == "wrong" and "calls torch's layer_norm" in module.message
+    assert check_layer_norm(lambda x, eps: None).status == "wrong"
+    with pytest.raises(ValueError, match="layer_norm must be a function"):
+        check_layer_norm("layer_norm")
+
+
+def block_right(block, x, mask):
+    x = x + block.self_attn(block.ln1(x), mask=mask)[0]
+    return x + block.ffn(block.ln3(x))
+
+
+def block_post_ln(block, x, mask):
+    x = block.ln1(x + block.self_attn(x, mask=mask)[0])
+    return block.ln3(x + block.ffn(x))
+
+
+def block_no_mask(block, x, mask):
+    x = x + block.self_attn(block.ln1(x))[0]
+    return x + block.ffn(block.ln3(x))
+
+
+def block_no_residual(block, x, mask):
+    x = block.self_attn(block.ln1(x), mask=mask)[0]
+    return block.ffn(block.ln3(x))
+
+
+def block_no_ffn(block, x, mask):
+    return x + block.self_attn(block.ln1(x), mask=mask)[0]
+
+
+def block_normed_residual(block, x, mask):
+    h = block.ln1(x)
+    x = h + block.self_attn(h, mask=mask)[0]
+    return x + block.ffn(block.ln3(x))
+
+
+def block_no_attention_residual(block, x, mask):
+    x = block.self_attn(block.ln1(x), mask=mask)[0]
+    return x + block.ffn(block.ln3(x))
+
+
+def block_no_ffn_residual(block, x, mask):
+    x = x + block.self_attn(block.ln1(x), mask=mask)[0]
+    return block.ffn(block.ln3(x))
+
+
+def block_ffn_reads_old_x(block, x, mask):
+    h = x + block.self_attn(block.ln1(x), mask=mask)[0]
+    return h + block.ffn(block.ln3(x))
+
+
+def block_one_norm(block, x, mask):
+    x = x + block.self_attn(block.ln1(x), mask=mask)[0]
+    return x + block.ffn(block.ln1(x))
+
+
+def test_pre_ln_block_right_answer_passes():
+    assert check_pre_ln_block(block_right).passed
+    whole = check_pre_ln_block(lambda block, x, mask: block(x, mask=mask))  # the exercise is to assemble it
+    assert whole.status == "wrong" and "calls block(x, mask=mask), the whole block" in whole.message
+    assert check_pre_ln_block(lambda block, x, mask: block.forward(x, mask)).status == "wrong"
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (block_post_ln, "post-LN"),
+        (block_no_mask, "mask is ignored"),
+        (block_no_residual, "residual connections are missing"),
+        (block_no_ffn, "feed-forward step"),
+        (block_normed_residual, "ORIGINAL x"),
+        (block_one_norm, "block.ln3"),
+        (block_no_attention_residual, "first residual is missing"),
+        (block_no_ffn_residual, "second residual is missing"),
+        (block_ffn_reads_old_x, "UPDATED x"),
+        (lambda block, x, mask: block_right(block, x, mask)[:, :4], "has shape (2, 4, 8)"),
+        (lambda block, x, mask: 2 * block_right(block, x, mask), "differs from the expected values"),
+        (lambda block, x, mask: block.attn(x), "AttributeError"),
+    ],
+)
+def test_pre_ln_block_typical_mistakes(answer, message):
+    result = check_pre_ln_block(answer)
+    assert result.status == "wrong", result
+    assert message in result.message
+
+
+def test_pre_ln_block_stub_and_non_function():
+    def stub(block, x, mask):
         raise NotImplementedError("your code here")
 
-    assert check_cross_attention(stub).status == "todo"
-    assert check_cross_attention(None).status == "todo"
-    with pytest.raises(ValueError, match="cross_attention must be a function"):
-        check_cross_attention(np.ones(3))
-
-
-def padded_right(scores, src, pad_id):
-    mask = (src != pad_id)[:, None, :]  # (B, 1, T_in)
-    return torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
-
-
-def padded_after_softmax(scores, src, pad_id):
-    return torch.softmax(scores, dim=-1) * (src != pad_id)[:, None, :]
-
-
-def padded_inverted(scores, src, pad_id):
-    return torch.softmax(scores.masked_fill((src != pad_id)[:, None, :], float("-inf")), dim=-1)
-
-
-def test_padded_cross_weights_right_answer_passes():
-    assert check_padded_cross_weights(padded_right).passed
-
-
-@pytest.mark.parametrize(
-    "answer, message",
-    [
-        (lambda scores, src, pad_id: torch.softmax(scores, -1), "padding was ignored"),
-        (padded_after_softmax, "you zeroed the weights AFTER the softmax"),
-        (padded_inverted, "the mask is inverted"),
-        (lambda scores, src, pad_id: padded_right(scores, src, 0), "padding was ignored"),  # pad_id hard-coded to 0
-        (lambda scores, src, pad_id: padded_right(scores, src, pad_id)[:, :1], "has shape (3, 1, 7), expected (3, 4, 7)"),
-        (
-            lambda scores, src, pad_id: torch.softmax(scores.masked_fill((src == pad_id)[:, None, :], 0.0), -1),
-            "you filled the padded scores with 0",
-        ),
-        (
-            lambda scores, src, pad_id: torch.softmax(scores.masked_fill((src == pad_id)[:, None, :], float("-inf")), -2),
-            "your weights contain NaN",
-        ),
-    ],
-)
-def test_padded_cross_weights_typical_mistakes(answer, message):
-    result = check_padded_cross_weights(answer)
-    assert result.status == "wrong"
-    assert message in result.message
-
-
-def test_padded_cross_weights_stub_and_non_function():
-    assert check_padded_cross_weights(None).status == "todo"
-    assert check_padded_cross_weights(lambda scores, src, pad_id: None).status == "wrong"
-    with pytest.raises(ValueError, match="padded_cross_weights must be a function"):
-        check_padded_cross_weights(torch.ones(2))
-
-
-def shift_right_ok(target, bos_id):
-    return torch.cat([torch.full((target.shape[0], 1), bos_id), target[:, :-1]], dim=1)
-
-
-def test_shift_right_right_answer_passes():
-    assert check_shift_right(shift_right_ok).passed
-    assert check_shift_right(lambda t, bos: np.concatenate([np.full((len(t), 1), bos), t.numpy()[:, :-1]], axis=1)).passed
-
-
-@pytest.mark.parametrize(
-    "answer, message",
-    [
-        (lambda target, bos_id: target, "not shifted"),
-        (lambda target, bos_id: torch.cat([target[:, 1:], torch.full((2, 1), bos_id)], 1), "you shifted LEFT"),
-        (lambda target, bos_id: torch.cat([torch.full((2, 1), bos_id), target], 1), "must keep the target's length T=5"),
-        (lambda target, bos_id: torch.cat([torch.full((2, 1), 1), target[:, :-1]], 1), "must be <bos> (bos_id=0)"),
-        (lambda target, bos_id: target[:, :-1], "has shape (2, 4), expected (2, 5)"),
-        (
-            lambda target, bos_id: torch.cat([torch.full((2, 1), bos_id), target[:, 1:]], 1),
-            "you overwrote the first target token",
-        ),
-    ],
-)
-def test_shift_right_typical_mistakes(answer, message):
-    result = check_shift_right(answer)
-    assert result.status == "wrong"
-    assert message in result.message
-
-
-def test_shift_right_stub_and_non_function():
-    def stub(target, bos_id):
-        raise NotImplementedError("your code here")
-
-    assert check_shift_right(stub).status == "todo"
-    with pytest.raises(ValueError, match="shift_right must be a function"):
-        check_shift_right("shift")
+    assert check_pre_ln_block(stub).status == "todo"
+    with pytest.raises(ValueError, match="pre_ln_block must be a function"):
+        check_pre_ln_block(42)

@@ -2,125 +2,125 @@
 
 import numpy as np
 import pytest
+import torch
 
-from attention.exercises import check_patchify, check_pool_orders
-
-
-def _softmax(x):
-    z = np.exp(x - x.max())
-    return z / z.sum()
+from attention.exercises import check_kv_cache_bytes, check_online_softmax_update
 
 
-def pool_right(past, context):
-    w = _softmax(past @ context / np.sqrt(past.shape[1]))
-    return w @ past, w
+def update_right(m, s, chunk):
+    new_m = torch.maximum(m, chunk.amax(-1))
+    return new_m, s * torch.exp(m - new_m) + torch.exp(chunk - new_m[:, None]).sum(-1)
 
 
-def pool_unscaled(past, context):
-    w = _softmax(past @ context)
-    return w @ past, w
+def update_numpy(m, s, chunk):
+    m, s, chunk = m.numpy(), s.numpy(), chunk.numpy()
+    new_m = np.maximum(m, chunk.max(-1))
+    return new_m, s * np.exp(m - new_m) + np.exp(chunk - new_m[:, None]).sum(-1)
 
 
-def pool_mean(past, context):
-    return past.mean(0), np.full(len(past), 1 / len(past))
+def update_no_rescale(m, s, chunk):
+    new_m = torch.maximum(m, chunk.amax(-1))
+    return new_m, s + torch.exp(chunk - new_m[:, None]).sum(-1)
 
 
-def pool_argmax(past, context):
-    w = _softmax(past @ context / np.sqrt(past.shape[1]))
-    return past[w.argmax()], w
+def update_upside_down(m, s, chunk):
+    new_m = torch.maximum(m, chunk.amax(-1))
+    factor = torch.where(torch.isneginf(m), torch.zeros_like(m), torch.exp(new_m - m))
+    return new_m, s * factor + torch.exp(chunk - new_m[:, None]).sum(-1)
 
 
-def pool_sqrt_orders(past, context):
-    w = _softmax(past @ context / np.sqrt(past.shape[0]))  # sqrt(T_h) instead of sqrt(d)
-    return w @ past, w
+def update_chunk_max_only(m, s, chunk):
+    new_m = chunk.amax(-1)
+    return new_m, s * torch.exp(m - new_m) + torch.exp(chunk - new_m[:, None]).sum(-1)
 
 
-def pool_unsummed(past, context):
-    w = _softmax(past @ context / np.sqrt(past.shape[1]))
-    return w[:, None] * past, w  # (T_h, d): weighted but not summed
+def update_old_max(m, s, chunk):
+    new_m = torch.maximum(m, chunk.amax(-1))
+    return new_m, s * torch.exp(m - new_m) + torch.exp(chunk - m[:, None]).sum(-1)
 
 
-def pool_stub(past, context):
-    raise NotImplementedError("your code here")
+def update_chunk_own_max(m, s, chunk):
+    new_m = torch.maximum(m, chunk.amax(-1))
+    return new_m, s * torch.exp(m - new_m) + torch.exp(chunk - chunk.amax(-1, keepdim=True)).sum(-1)
 
 
-def test_pool_orders_right_answer_passes():
-    result = check_pool_orders(pool_right)
-    assert result.status == "pass" and result.passed
+def update_no_max(m, s, chunk):
+    new_m = torch.maximum(m, chunk.amax(-1))
+    return new_m, s + torch.exp(chunk).sum(-1)
 
 
-@pytest.mark.parametrize(
-    "answer, message",
-    [
-        (pool_unscaled, "divide the scores by sqrt(d) = sqrt(5)"),
-        (pool_mean, "plain average, not attention"),
-        (pool_argmax, "just the highest-weighted order"),
-        (lambda past, context: pool_right(past, context)[0], "return a tuple (query, weights)"),
-        (lambda past, context: pool_right(past, context)[::-1], "the order is (query, weights)"),
-        (pool_sqrt_orders, "the number of past orders"),
-        (lambda past, context: (past.mean(0), pool_right(past, context)[1]), "the query ignores the weights"),
-        (lambda past, context: (past.sum(0), pool_right(past, context)[1]), "the query ignores the weights"),
-        (pool_unsummed, "did not add them up"),
-        (lambda past, context: (pool_right(past, context)[0][:2], pool_right(past, context)[1]), "has shape (2,), expected (5,)"),
-        (lambda past, context: (pool_right(past, context)[0], 2 * pool_right(past, context)[1]), "should sum to 1"),
-        (lambda past, context: 1 / 0, "ZeroDivisionError"),
-    ],
-)
-def test_pool_orders_typical_mistakes(answer, message):
-    result = check_pool_orders(answer)
-    assert result.status == "wrong"
-    assert message in result.message
-
-
-def test_pool_orders_stub_and_non_function():
-    assert check_pool_orders(pool_stub).status == "todo"
-    assert check_pool_orders(None).status == "todo"
-    with pytest.raises(ValueError, match="pool_orders must be a function"):
-        check_pool_orders(np.ones(3))
-
-
-def patchify_right(images, p):
-    B, H, W = images.shape
-    return images.reshape(B, H // p, p, W // p, p).permute(0, 1, 3, 2, 4).reshape(B, -1, p * p)
-
-
-def patchify_numpy(images, p):
-    x = images.numpy()
-    B, H, W = x.shape
-    return x.reshape(B, H // p, p, W // p, p).transpose(0, 1, 3, 2, 4).reshape(B, -1, p * p)
-
-
-def test_patchify_right_answers_pass():
-    assert check_patchify(patchify_right).passed
-    assert check_patchify(patchify_numpy).passed  # a NumPy result is fine too
+def test_online_softmax_update_right_answers_pass():
+    assert check_online_softmax_update(update_right).passed
+    assert check_online_softmax_update(update_numpy).passed
 
 
 @pytest.mark.parametrize(
     "answer, message",
     [
-        (lambda images, p: images.reshape(images.shape[0], -1, p * p), "pixels of one image ROW"),
+        (update_no_rescale, "the old sum was not rescaled"),
+        (update_upside_down, "upside down"),
+        (update_chunk_max_only, "max of the running max AND the chunk's max"),
+        (update_old_max, "subtract new_max"),
+        (update_no_max, "subtract new_max"),
+        (update_chunk_own_max, "not the chunk's own max"),
+        (lambda m, s, chunk: update_right(m, s, chunk)[1], "return a tuple (new_max, new_sum)"),
+        (lambda m, s, chunk: (update_right(m, s, chunk)[0][:2], update_right(m, s, chunk)[1]), "should have shape (3,)"),
         (
-            lambda images, p: images.reshape(2, 8 // p, p, 8 // p, p).permute(0, 3, 1, 2, 4).reshape(2, -1, p * p),
-            "numbered column by column",
+            lambda m, s, chunk: (update_right(m, s, chunk)[0], update_right(m, s, chunk)[1] * 1.01),
+            "differs from the expected values",
         ),
-        (
-            lambda images, p: images.reshape(2, 8 // p, p, 8 // p, p).permute(0, 1, 3, 4, 2).reshape(2, -1, p * p),
-            "transposed",
-        ),
-        (lambda images, p: patchify_right(images, p)[:, :-1], "has shape (2, 15, 4), expected (2, 16, 4)"),
-        (lambda images, p: patchify_right(images, p) + 1, "differs from the expected values"),
+        (lambda m, s, chunk: 1 / 0, "ZeroDivisionError"),
     ],
 )
-def test_patchify_typical_mistakes(answer, message):
-    result = check_patchify(answer)
-    assert result.status == "wrong"
+def test_online_softmax_update_typical_mistakes(answer, message):
+    result = check_online_softmax_update(answer)
+    assert result.status == "wrong", result
     assert message in result.message
 
 
-def test_patchify_stub_and_non_function():
-    def stub(images, p):
+def test_online_softmax_update_stub_and_non_function():
+    def stub(m, s, chunk):
         raise NotImplementedError("your code here")
 
-    assert check_patchify(stub).status == "todo"
-    with pytest.raises(ValueError, match="patchify must be a function"):
-        check_patchify("patchify")
+    assert check_online_softmax_update(stub).status == "todo"
+    assert check_online_softmax_update(None).status == "todo"
+    with pytest.raises(ValueError, match="online_softmax_update must be a function"):
+        check_online_softmax_update(np.ones(3))
+
+
+def bytes_right(batch, seq_len, num_layers, num_kv_heads, head_dim, bytes_per_value):
+    return 2 * batch * seq_len * num_layers * num_kv_heads * head_dim * bytes_per_value
+
+
+def test_kv_cache_bytes_right_answer_passes():
+    assert check_kv_cache_bytes(bytes_right).passed
+    assert check_kv_cache_bytes(lambda *a: float(bytes_right(*a))).passed
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda *a: bytes_right(*a) // 2, "keys AND values"),
+        (lambda *a: bytes_right(*a) // a[5], "numbers, not bytes"),
+        (lambda *a: bytes_right(*a) * 8, "bits, not bytes"),
+        (lambda *a: bytes_right(*a) // a[2], "multiply by num_layers=12"),
+        (lambda *a: bytes_right(*a) // a[0], "multiply by batch=3"),
+        (lambda *a: bytes_right(*a) // a[3], "num_kv_heads=5"),
+        (lambda *a: bytes_right(*a) // (a[2] * a[3]), "multiply by num_layers=12 AND num_kv_heads=5"),
+        (lambda *a: bytes_right(*a) + 1, "expected 92160000"),
+        (lambda *a: "many", "should be a whole number, got str 'many'"),
+    ],
+)
+def test_kv_cache_bytes_typical_mistakes(answer, message):
+    result = check_kv_cache_bytes(answer)
+    assert result.status == "wrong", result
+    assert message in result.message
+
+
+def test_kv_cache_bytes_stub_and_non_function():
+    def stub(*args):
+        raise NotImplementedError("your code here")
+
+    assert check_kv_cache_bytes(stub).status == "todo"
+    with pytest.raises(ValueError, match="kv_cache_bytes must be a function"):
+        check_kv_cache_bytes(42)

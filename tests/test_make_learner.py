@@ -117,7 +117,7 @@ def test_one_hint_does_not_cover_two_exercises():
         make_learner.learner_edition(nb, "03_x.ipynb")
 
 
-@pytest.mark.parametrize(("name", "needed"), [("01_a.ipynb", 2), ("06_b.ipynb", 2), ("08_c.ipynb", 1)])
+@pytest.mark.parametrize(("name", "needed"), [("01_a.ipynb", 2), ("05_b.ipynb", 2), ("06_c.ipynb", 1)])
 def test_too_few_exercises_fail(name, needed):
     nb = lesson((HINT, solution_cell())) if needed == 2 else lesson()
     with pytest.raises(make_learner.LearnerError, match=rf"{name}: \d exercise\(s\).*needs at least {needed}"):

@@ -1,4 +1,4 @@
-"""Generated questions about the menu (notebooks/12_attention_at_work_text.ipynb)."""
+"""Generated questions about the menu (notebooks/13_attention_at_work_text.ipynb)."""
 
 import numpy as np
 import pytest

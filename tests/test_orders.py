@@ -1,4 +1,4 @@
-"""Orders and their kitchen summaries (notebooks/12_attention_at_work_text.ipynb)."""
+"""Orders and their kitchen summaries (notebooks/13_attention_at_work_text.ipynb)."""
 
 import pytest
 import torch

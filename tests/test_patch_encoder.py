@@ -1,4 +1,4 @@
-"""Colour patches, 2-D positions and the patch encoder (notebooks/11_attention_at_work_images.ipynb)."""
+"""Colour patches, 2-D positions and the patch encoder (notebooks/12_attention_at_work_images.ipynb)."""
 
 import pytest
 import torch

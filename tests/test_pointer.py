@@ -1,4 +1,4 @@
-"""The pointer-generator summariser: generate a word or copy an input token (notebooks/12_attention_at_work_text.ipynb)."""
+"""The pointer-generator summariser: generate a word or copy an input token (notebooks/13_attention_at_work_text.ipynb)."""
 
 import pytest
 import torch

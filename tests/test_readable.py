@@ -35,21 +35,21 @@ def _png_widths(notebook: Path):
                 yield index, struct.unpack(">I", base64.b64decode(png[:64])[16:20])[0]
 
 
-@pytest.mark.parametrize("name", ["05_cross_attention", "07_real_attention"])
+@pytest.mark.parametrize("name", ["07_cross_attention", "08_real_attention"])
 def test_wide_figures_fit_a_cell_without_shrinking(name):
     wide = [(cell, px) for cell, px in _png_widths(ROOT / "notebooks" / f"{name}.ipynb") if px > MAX_FIGURE_PX]
     assert wide == [], f"figures wider than {MAX_FIGURE_PX} px (cell, px): {wide}"
 
 
 def test_the_stored_model_view_fits_its_cell():
-    cells = json.loads((ROOT / "notebooks" / "07_real_attention.ipynb").read_text(encoding="utf-8"))["cells"]
+    cells = json.loads((ROOT / "notebooks" / "08_real_attention.ipynb").read_text(encoding="utf-8"))["cells"]
     views = [
         "".join(o["data"]["text/html"])
         for c in cells
         for o in c.get("outputs", [])
         if "text/html" in o.get("data", {}) and "model_view" in "".join(c["source"])
     ]
-    assert views, "no model view output in notebook 07"
+    assert views, "no model view output in notebook 08"
     assert all(v.startswith('<div class="attention-fit-width"') for v in views)
 
 
@@ -93,7 +93,7 @@ def _markdown_before(cells, solution_start):
     "name, solution, answer",
     [
         ("04_multi_head", "def count_parameters(", "4d^2 + 4d"),
-        ("08_efficient_attention", "def my_cache_bytes(", r"2 \times \text{batch} \times T"),
+        ("09_efficient_attention", "def my_cache_bytes(", r"2 \times \text{batch} \times T"),
     ],
 )
 def test_the_formula_comes_after_the_exercise_not_above_it(name, solution, answer):

@@ -1,4 +1,4 @@
-"""Tests for recommendation as attention (notebooks/09_attention_everywhere.ipynb)."""
+"""Tests for recommendation as attention (notebooks/11_attention_everywhere.ipynb)."""
 
 import numpy as np
 import pytest

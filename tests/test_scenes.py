@@ -1,4 +1,4 @@
-"""Synthetic scenes for captioning and detection (notebooks/11_attention_at_work_images.ipynb)."""
+"""Synthetic scenes for captioning and detection (notebooks/12_attention_at_work_images.ipynb)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""The encoder-decoder Transformer: shapes, masks, padding, causality, decoding, training. Mirrors notebook 05."""
+"""The encoder-decoder Transformer: shapes, masks, padding, causality, decoding, training. Mirrors notebook 07."""
 
 import pytest
 import torch

@@ -122,11 +122,11 @@ def test_every_page_loads_offline_without_errors_and_its_links_resolve(site):
     assert problems == []
 
 
-@pytest.mark.skipif(not (ROOT / "notebooks" / "07_real_attention.ipynb").exists(), reason="notebook 07 not written yet")
+@pytest.mark.skipif(not (ROOT / "notebooks" / "08_real_attention.ipynb").exists(), reason="notebook 08 not written yet")
 def test_bertviz_views_draw_on_the_site(site):
     chromium = require_chromium()
     with offline_page(chromium) as offline:
-        offline.page.goto((site / "07_real_attention.html").as_uri(), wait_until="load")
+        offline.page.goto((site / "08_real_attention.html").as_uri(), wait_until="load")
         views = "[...document.querySelectorAll(\"div[id^='bertviz-']\")]"
         offline.page.wait_for_function(f"() => {views}.every(d => d.querySelectorAll('svg *').length > 0)", timeout=20_000)
         drawn = offline.page.evaluate(f"() => {views}.map(d => d.querySelectorAll('svg *').length)")
@@ -159,7 +159,7 @@ def test_a_progress_bar_shows_once_not_once_per_redraw(tmp_path):
     outputs = [nbformat.v4.new_output("stream", name="stdout", text=r) for r in redraws]
     outputs.append(nbformat.v4.new_output("stream", name="stdout", text="\ntrained in 1.0 s\n"))
     cell = nbformat.v4.new_code_cell("losses = train(model, ...)", execution_count=1, outputs=outputs)
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 05 · Bars"), cell])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 07 · Bars"), cell])
     nbformat.write(nb, notebooks / "05_bars.ipynb")
     build_site.build(tmp_path / "site", [notebooks / "05_bars.ipynb"])
     page = (tmp_path / "site" / "05_bars.html").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Tests for the toy tasks (notebooks/06_transformer_block.ipynb)."""
+"""Tests for the toy tasks (notebooks/05_transformer_block.ipynb)."""
 
 import pytest
 import torch

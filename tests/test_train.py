@@ -1,4 +1,4 @@
-"""Tests for the training loop and exact-sequence accuracy (notebooks/06_transformer_block.ipynb)."""
+"""Tests for the training loop and exact-sequence accuracy (notebooks/05_transformer_block.ipynb)."""
 
 import time
 

@@ -1,4 +1,4 @@
-"""Tests for the tiny causal decoder (notebooks/06_transformer_block.ipynb)."""
+"""Tests for the tiny causal decoder (notebooks/05_transformer_block.ipynb)."""
 
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""Tests for the tiny Vision Transformer (notebooks/09_attention_everywhere.ipynb)."""
+"""Tests for the tiny Vision Transformer (notebooks/11_attention_everywhere.ipynb)."""
 
 import pytest
 import torch

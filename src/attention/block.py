@@ -1,7 +1,7 @@
 """The Transformer block: positional encodings, feed-forward network and pre-LayerNorm blocks.
 
-Taught in notebooks/06_transformer_block.ipynb (cross-attention blocks in
-notebooks/05_cross_attention.ipynb). Built on :class:`MultiHeadAttention`;
+Taught in notebooks/05_transformer_block.ipynb (cross-attention blocks in
+notebooks/07_cross_attention.ipynb). Built on :class:`MultiHeadAttention`;
 modules take and return ``(B, T, d_model)``. Masks are boolean, True = may attend.
 """
 
@@ -20,7 +20,7 @@ from .multi_head import MultiHeadAttention
 def sinusoidal_positions(T: int, d_model: int) -> torch.Tensor:
     """The sinusoidal positional encodings of Vaswani et al. (2017), shape ``(T, d_model)``.
 
-    Taught in notebooks/06_transformer_block.ipynb.
+    Taught in notebooks/05_transformer_block.ipynb.
     ``PE[t, 2i] = sin(t / 10000^(2i/d_model))`` and ``PE[t, 2i+1] = cos(t / 10000^(2i/d_model))``.
     """
     if isinstance(T, bool) or not isinstance(T, int) or T < 1:
@@ -39,7 +39,7 @@ def sinusoidal_positions(T: int, d_model: int) -> torch.Tensor:
 class PositionalEncoding(nn.Module):
     """Add the fixed sinusoidal positional encodings to token vectors ``(B, T, d_model)``.
 
-    Taught in notebooks/06_transformer_block.ipynb. Nothing is learned: the table
+    Taught in notebooks/05_transformer_block.ipynb. Nothing is learned: the table
     of ``max_len`` positions is a buffer.
     """
 
@@ -63,7 +63,7 @@ class PositionalEncoding(nn.Module):
 class FeedForward(nn.Module):
     """The position-wise feed-forward network: Linear(d_model, d_ff) -> GELU -> Linear(d_ff, d_model).
 
-    Taught in notebooks/06_transformer_block.ipynb. Applied to every position
+    Taught in notebooks/05_transformer_block.ipynb. Applied to every position
     separately (the original paper used ReLU; GPT-style models use GELU).
     """
 
@@ -90,8 +90,8 @@ class FeedForward(nn.Module):
 class TransformerBlock(nn.Module):
     """A pre-LayerNorm Transformer block: self-attention, optional cross-attention, feed-forward, each residual.
 
-    Taught in notebooks/06_transformer_block.ipynb (with ``cross_attention=True``
-    in notebooks/05_cross_attention.ipynb)::
+    Taught in notebooks/05_transformer_block.ipynb (with ``cross_attention=True``
+    in notebooks/07_cross_attention.ipynb)::
 
         x = x + self_attn(ln1(x), mask)
         x = x + cross_attn(ln2(x), memory, memory, memory_mask)   # only with cross_attention
@@ -162,7 +162,7 @@ class TransformerBlock(nn.Module):
 def stacked_weights(layers: Iterable[MultiHeadAttention]) -> torch.Tensor:
     """The last weights of several attention layers, stacked: ``(L, B, num_heads, T_q, T_k)``.
 
-    Taught in notebooks/06_transformer_block.ipynb (each model's ``attention_weights`` is this over its blocks).
+    Taught in notebooks/05_transformer_block.ipynb (each model's ``attention_weights`` is this over its blocks).
     """
     weights = [layer.last_weights for layer in layers]
     if not weights or any(w is None for w in weights):

@@ -1,8 +1,8 @@
 """Image captioning with attention: a text decoder cross-attends to ViT patch tokens while writing each word.
 
-Taught in notebooks/11_attention_at_work_images.ipynb ("Show, Attend and Tell", Xu et al. 2015, with
-Transformer blocks). The image side is a :class:`PatchEncoder` (lesson 09's ViT without [CLS]). The text
-side is lesson 05's decoder: causal self-attention over the words written so far, then cross-attention
+Taught in notebooks/12_attention_at_work_images.ipynb ("Show, Attend and Tell", Xu et al. 2015, with
+Transformer blocks). The image side is a :class:`PatchEncoder` (lesson 11's ViT without [CLS]). The text
+side is lesson 07's decoder: causal self-attention over the words written so far, then cross-attention
 with queries from the words ("what do I need to say next?") and keys/values from the patches ("what is
 where in the picture").
 """
@@ -42,7 +42,7 @@ class CaptionerConfig:
 class Captioner(nn.Module):
     """Patches -> ViT encoder; words -> decoder that cross-attends to the patches -> next-word scores.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. ``forward(images (B, 3, H, W), words (B, T))``
+    Taught in notebooks/12_attention_at_work_images.ipynb. ``forward(images (B, 3, H, W), words (B, T))``
     returns logits ``(B, T, vocab_size)``: position t scores word t + 1 (``words`` starts with <bos>).
     After a forward pass each decoder block's ``cross_attn.last_weights`` is ``(B, heads, T, N)``.
     """
@@ -106,7 +106,7 @@ class Captioner(nn.Module):
     def word_attention(self, images: torch.Tensor, captions: torch.Tensor) -> torch.Tensor:
         """Where each caption word looked while being written: ``(layers, B, heads, caption_len, N)``.
 
-        Taught in notebooks/11_attention_at_work_images.ipynb. Row t is the cross-attention of the
+        Taught in notebooks/12_attention_at_work_images.ipynb. Row t is the cross-attention of the
         query that wrote word t (it reads <bos> and the words before t).
         """
         self.eval()

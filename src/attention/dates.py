@@ -1,6 +1,6 @@
 """A toy translation task: dates written the way people write them -> ISO "YYYY-MM-DD".
 
-Taught in notebooks/05_cross_attention.ipynb. "Tuesday, 24 November 2026",
+Taught in notebooks/07_cross_attention.ipynb. "Tuesday, 24 November 2026",
 "24/11/2026" and "Nov 24, 2026" all become "2026-11-24". Characters are the
 tokens. Everything is deterministic given a seed, and the held-out dates never
 appear in training batches.
@@ -70,7 +70,7 @@ def to_iso(date: dt.date) -> str:
 
 
 class CharVocab:
-    """Characters <-> ids, with ``<pad>`` = 0, ``<bos>`` = 1, ``<eos>`` = 2. Taught in notebooks/05_cross_attention.ipynb."""
+    """Characters <-> ids, with ``<pad>`` = 0, ``<bos>`` = 1, ``<eos>`` = 2. Taught in notebooks/07_cross_attention.ipynb."""
 
     def __init__(self, chars: str = CHARS):
         self.itos = list(SPECIALS) + list(chars)  # id -> token
@@ -114,7 +114,7 @@ class DateBatch(NamedTuple):
 
 @dataclass
 class DateTask:
-    """Human dates -> ISO dates, with a fixed held-out set of dates. Taught in notebooks/05_cross_attention.ipynb.
+    """Human dates -> ISO dates, with a fixed held-out set of dates. Taught in notebooks/07_cross_attention.ipynb.
 
     ``make_batch(step, generator)`` draws training examples (never a held-out
     date); ``heldout()`` gives the same held-out examples for the same seed.

@@ -1,6 +1,6 @@
 """Object detection the DETR way: learned object queries cross-attend to patch tokens, each predicting one object.
 
-Taught in notebooks/11_attention_at_work_images.ipynb (Carion et al. 2020, "End-to-End Object Detection with
+Taught in notebooks/12_attention_at_work_images.ipynb (Carion et al. 2020, "End-to-End Object Detection with
 Transformers"). A few learned query vectors ("object slots") go through decoder blocks: self-attention lets
 the slots agree who takes which object, cross-attention lets each slot look at the patches. Each slot then
 predicts a class (or "no object") and a box. Training matches slots to the true objects one-to-one with the
@@ -40,7 +40,7 @@ class DetectorConfig:
 def box_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Intersection over union of boxes ``(..., 4)`` given as (cx, cy, w, h); broadcasts; returns ``(...)``.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. 1 = the same box, 0 = no overlap.
+    Taught in notebooks/12_attention_at_work_images.ipynb. 1 = the same box, 0 = no overlap.
     """
     if not isinstance(a, torch.Tensor) or not isinstance(b, torch.Tensor) or a.shape[-1:] != (4,) or b.shape[-1:] != (4,):
         raise ValueError(
@@ -58,7 +58,7 @@ def box_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 class TinyDETR(nn.Module):
     """Patches -> ViT encoder; learned object queries -> decoder blocks -> (class scores, box) per query.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. ``forward(images (B, 3, H, W))`` returns
+    Taught in notebooks/12_attention_at_work_images.ipynb. ``forward(images (B, 3, H, W))`` returns
     ``(class_logits (B, Q, num_classes + 1), boxes (B, Q, 4))``. After a forward pass each decoder
     block's ``cross_attn.last_weights`` is ``(B, heads, Q, N)``: where each query looked.
     """
@@ -90,7 +90,7 @@ class TinyDETR(nn.Module):
     def query_attention(self, images: torch.Tensor) -> torch.Tensor:
         """Where each object query looked: ``(layers, B, heads, Q, N)``.
 
-        Taught in notebooks/11_attention_at_work_images.ipynb.
+        Taught in notebooks/12_attention_at_work_images.ipynb.
         """
         self.eval()
         self(images)
@@ -123,7 +123,7 @@ def matching_cost(
 ) -> torch.Tensor:
     """The cost of giving target object j to query i: ``(Q, T)``. Lower is a better match.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. As in DETR: minus the probability the query
+    Taught in notebooks/12_attention_at_work_images.ipynb. As in DETR: minus the probability the query
     gives the object's class, plus ``box_weight`` times the L1 distance of the boxes, minus
     ``iou_weight`` times their IoU.
     """
@@ -138,7 +138,7 @@ def matching_cost(
 def hungarian_match(cost: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
     """Give each target (column) its own query (row) so that the total cost is smallest.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. Returns ``(query ids, target ids)``,
+    Taught in notebooks/12_attention_at_work_images.ipynb. Returns ``(query ids, target ids)``,
     one pair per target, sorted by target. Needs at least as many queries as targets.
     """
     from scipy.optimize import linear_sum_assignment
@@ -160,7 +160,7 @@ def match_batch(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Hungarian matching for a whole batch: ``(image ids, query ids, target ids)``, one entry per target object.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. The same matches as :func:`matching_cost` and
+    Taught in notebooks/12_attention_at_work_images.ipynb. The same matches as :func:`matching_cost` and
     :func:`hungarian_match` image by image, with the costs of all images computed at once.
     """
     if class_logits.ndim != 3 or boxes.shape != (*class_logits.shape[:2], 4) or len(targets) != class_logits.shape[0]:
@@ -210,7 +210,7 @@ def detection_loss(
 ) -> torch.Tensor:
     """DETR's set loss for a batch: match, then class cross-entropy for every query and box loss for matched ones.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. ``class_logits`` ``(B, Q, C + 1)``, ``boxes``
+    Taught in notebooks/12_attention_at_work_images.ipynb. ``class_logits`` ``(B, Q, C + 1)``, ``boxes``
     ``(B, Q, 4)``; ``targets`` holds one ``(classes (T_b,), boxes (T_b, 4))`` pair per image. Unmatched queries
     must say "no object" (class C), down-weighted by ``no_object_weight`` because most queries are unmatched.
     """
@@ -255,7 +255,7 @@ def score_detections(
 ) -> DetectionScore:
     """Match predictions ``(B, Q, C + 1)``, ``(B, Q, 4)`` to ``targets`` and measure IoU, classes and counts.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb.
+    Taught in notebooks/12_attention_at_work_images.ipynb.
     """
     images, queries, objects = match_batch(class_logits, boxes, targets)
     if len(images) == 0:

@@ -1,6 +1,6 @@
 """Attention that saves memory: online softmax and tiled attention (the KV cache and GQA are in kv_cache.py).
 
-Taught in notebooks/08_efficient_attention.ipynb. Plain attention builds the whole
+Taught in notebooks/09_efficient_attention.ipynb. Plain attention builds the whole
 ``(T_q, T_k)`` score matrix. :func:`tiled_attention` walks over blocks of keys
 instead, keeping a running max, a running denominator and a running output (the
 FlashAttention idea, in plain torch), so its extra memory grows like ``T``, not ``T**2``.
@@ -25,7 +25,7 @@ def online_softmax_update(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """One streaming step: fold a chunk of ``scores (..., C)`` into the running max and sum of exponentials.
 
-    Taught in notebooks/08_efficient_attention.ipynb. ``running_max`` and
+    Taught in notebooks/09_efficient_attention.ipynb. ``running_max`` and
     ``running_sum`` have shape ``(...)`` and start at ``-inf`` and ``0``. After all
     chunks, ``running_sum == sum(exp(x - running_max))`` over every score seen.
     """
@@ -50,7 +50,7 @@ def _online_softmax_update(running_max, running_sum, scores):
 def online_softmax(scores: torch.Tensor, block_size: int = 128) -> torch.Tensor:
     """Softmax over the last axis computed by streaming over chunks of ``block_size`` scores.
 
-    Taught in notebooks/08_efficient_attention.ipynb. Pass 1 keeps only a running
+    Taught in notebooks/09_efficient_attention.ipynb. Pass 1 keeps only a running
     max and a running sum per row (:func:`online_softmax_update`); pass 2 divides.
     Equals ``torch.softmax``; a row that is all ``-inf`` gives zeros.
     """
@@ -80,7 +80,7 @@ def tiled_attention(
 ):
     """Attention over blocks of keys that never builds the ``(T_q, T_k)`` matrix; returns the output.
 
-    Taught in notebooks/08_efficient_attention.ipynb. Same shapes and mask sense as
+    Taught in notebooks/09_efficient_attention.ipynb. Same shapes and mask sense as
     :func:`attention.scaled_dot_product_attention` (``mask`` broadcastable to
     ``(..., T_q, T_k)``, True = may attend). ``causal=True`` lets query i see keys
     up to i (aligned bottom-right when ``T_k > T_q``, as with a KV cache). The

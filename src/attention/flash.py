@@ -1,6 +1,6 @@
 """FlashAttention's two-level tiling: blocks of queries outside, blocks of keys inside, and a backward that recomputes.
 
-Taught in notebooks/10_modern_attention.ipynb. Lesson 08's :func:`attention.tiled_attention` walks over key blocks
+Taught in notebooks/10_modern_attention.ipynb. Lesson 09's :func:`attention.tiled_attention` walks over key blocks
 for *all* queries at once, so it still holds a ``T x block`` matrix. FlashAttention-2 (Dao, 2023) also cuts the
 queries into blocks: for one block of queries it streams over the key blocks with the online softmax, writes that
 block's output and its log-sum-exp, and moves on. Only one ``block_q x block_k`` tile of scores exists at a time.

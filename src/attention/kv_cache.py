@@ -1,6 +1,6 @@
 """Decoding with less memory: a KV cache, and grouped-query attention, which makes the cache smaller.
 
-Taught in notebooks/08_efficient_attention.ipynb. A decoder writing token t needs the keys and values of
+Taught in notebooks/09_efficient_attention.ipynb. A decoder writing token t needs the keys and values of
 tokens 0..t-1 again: :class:`KVCache` keeps them instead of recomputing them, :func:`kv_cache_bytes` says what
 that costs, and :func:`grouped_query_attention` lets groups of query heads share one key/value head (GQA; MQA
 with one), so there is less to keep. Tensors are ``(B, heads, T, d)``; masks are boolean, True = may attend.
@@ -18,7 +18,7 @@ from .scaled_dot_product import _attention
 class KVCache:
     """Keys and values of the tokens decoded so far, so each new token attends without recomputing them.
 
-    Taught in notebooks/08_efficient_attention.ipynb. Tensors are ``(B, h, t, d)``;
+    Taught in notebooks/09_efficient_attention.ipynb. Tensors are ``(B, h, t, d)``;
     space for ``max_len`` positions is allocated at the first :meth:`append`.
     """
 
@@ -98,7 +98,7 @@ class KVCache:
 def kv_cache_bytes(batch: int, seq_len: int, num_layers: int, num_kv_heads: int, head_dim: int, bytes_per_value: int = 2) -> int:
     """Bytes a decoder's KV cache needs: keys AND values for every layer, kv head and position.
 
-    Taught in notebooks/08_efficient_attention.ipynb. ``bytes_per_value`` is 2 for
+    Taught in notebooks/09_efficient_attention.ipynb. ``bytes_per_value`` is 2 for
     float16/bfloat16, 4 for float32.
     """
     for name, n in (
@@ -116,7 +116,7 @@ def kv_cache_bytes(batch: int, seq_len: int, num_layers: int, num_kv_heads: int,
 def repeat_kv(x: torch.Tensor, num_repeats: int) -> torch.Tensor:
     """Repeat each key/value head ``num_repeats`` times: ``(B, h_kv, T, d)`` -> ``(B, h_kv * num_repeats, T, d)``.
 
-    Taught in notebooks/08_efficient_attention.ipynb: the slow, memory-hungry way to
+    Taught in notebooks/09_efficient_attention.ipynb: the slow, memory-hungry way to
     do grouped-query attention, used to check :func:`grouped_query_attention`.
     """
     if not isinstance(x, torch.Tensor) or x.ndim != 4:
@@ -134,7 +134,7 @@ def grouped_query_attention(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Attention where groups of query heads share one key/value head (GQA; MQA when there is one kv head).
 
-    Taught in notebooks/08_efficient_attention.ipynb. ``query (B, h_q, T_q, d_k)``,
+    Taught in notebooks/09_efficient_attention.ipynb. ``query (B, h_q, T_q, d_k)``,
     ``key (B, h_kv, T_k, d_k)``, ``value (B, h_kv, T_k, d_v)``; ``h_kv`` must divide
     ``h_q``; query heads ``j*g .. j*g+g-1`` (g = h_q / h_kv) use kv head j, as with
     torch's ``enable_gqa=True``. ``mask`` broadcasts to ``(B, h_q, T_q, T_k)``.

@@ -1,6 +1,6 @@
 """Measure what a computation costs: median wall time, peak memory its tensors take, FLOPs.
 
-Taught in notebooks/08_efficient_attention.ipynb, used by benchmarks/bench_attention.py (wall time: one
+Taught in notebooks/09_efficient_attention.ipynb, used by benchmarks/bench_attention.py (wall time: one
 timer, :func:`time_side_by_side`).
 Peak memory is measured, not estimated: torch's profiler records every allocation
 and free made by the CPU allocator while ``fn`` runs, and the peak is the highest
@@ -47,7 +47,7 @@ def time_side_by_side(candidates: dict[str, Callable[[], object]], rounds: int =
 def median_seconds(fn: Callable[[], object], repeats: int = 5, warmup: int = 1) -> float:
     """Median wall-clock seconds of ``fn()`` over ``repeats`` runs after ``warmup`` untimed runs.
 
-    Taught in notebooks/08_efficient_attention.ipynb. Wall time on a shared CPU is
+    Taught in notebooks/09_efficient_attention.ipynb. Wall time on a shared CPU is
     noisy: compare medians, and only ratios measured side by side in one run.
     """
     if not callable(fn):
@@ -60,7 +60,7 @@ def median_seconds(fn: Callable[[], object], repeats: int = 5, warmup: int = 1) 
 def peak_memory_bytes(fn: Callable[[], object]) -> int:
     """Peak bytes of CPU memory allocated by torch while ``fn()`` runs, above what existed before.
 
-    Taught in notebooks/08_efficient_attention.ipynb. Deterministic: the same
+    Taught in notebooks/09_efficient_attention.ipynb. Deterministic: the same
     computation allocates the same tensors in the same order every time.
     """
     os.environ.setdefault("KINETO_LOG_LEVEL", "6")  # silence the profiler's start/stop lines on stderr
@@ -78,7 +78,7 @@ def peak_memory_bytes(fn: Callable[[], object]) -> int:
 def count_flops(fn: Callable[[], object]) -> int:
     """Floating-point operations of the matrix products ``fn()`` runs (torch's FlopCounterMode).
 
-    Taught in notebooks/08_efficient_attention.ipynb. Counts matmuls and attention
+    Taught in notebooks/09_efficient_attention.ipynb. Counts matmuls and attention
     kernels (2 per multiply-add), not softmax or elementwise work; deterministic.
     """
     counter = FlopCounterMode(display=False)

@@ -1,6 +1,6 @@
 """The course's restaurant menu: dishes with a flavour vector each, loaded from attention/data/menu.csv.
 
-Taught in notebooks/01_ordering_food.ipynb (and used again in notebooks/09_attention_everywhere.ipynb).
+Taught in notebooks/01_ordering_food.ipynb (and used again in notebooks/11_attention_everywhere.ipynb).
 Each dish has five flavours between 0 and 1 (spicy, salty, sweet, sour, umami): its row of
 ``Menu.features`` is what the dish "tastes like", the vector a taste query is scored against.
 """

@@ -1,6 +1,6 @@
 """Questions about the menu: generated passages, questions and the answer span in the passage.
 
-Taught in notebooks/12_attention_at_work_text.ipynb. A passage describes a few dishes of the course menu
+Taught in notebooks/13_attention_at_work_text.ipynb. A passage describes a few dishes of the course menu
 (``load_menu()``), one sentence each, with their two strongest flavours::
 
     mapo tofu ( 麻婆豆腐 ) is very spicy and quite umami .
@@ -57,7 +57,7 @@ class QAExample:
 class MenuQA:
     """Generator of questions about passages made from the menu; a word vocabulary; tensors for a model.
 
-    Taught in notebooks/12_attention_at_work_text.ipynb. ``dishes_per_passage`` dishes per passage; one set
+    Taught in notebooks/13_attention_at_work_text.ipynb. ``dishes_per_passage`` dishes per passage; one set
     of dishes in ``heldout_every`` is kept for held-out passages only.
     """
 

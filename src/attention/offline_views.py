@@ -1,6 +1,6 @@
 """bertviz's head view and model view, drawn with no internet: JavaScript inlined from installed packages.
 
-Taught in notebooks/07_real_attention.ipynb. Stock bertviz loads require.js, d3 and
+Taught in notebooks/08_real_attention.ipynb. Stock bertviz loads require.js, d3 and
 jQuery from a CDN when the view is shown, so offline it draws nothing, and a
 second view in the same notebook overwrites the first one's require paths. Here
 the CDN addresses are replaced by inline copies of the files that installed
@@ -72,7 +72,7 @@ def _data_url(name: str) -> str:
 def make_offline(html: str) -> str:
     """Rewrite the HTML of ``bertviz.head_view``/``model_view(..., html_action='return')`` to need no network.
 
-    Taught in notebooks/07_real_attention.ipynb. The require.js ``<script src>``
+    Taught in notebooks/08_real_attention.ipynb. The require.js ``<script src>``
     becomes an inline script (it does nothing if require.js is already loaded);
     d3 and jQuery become ``data:`` URLs in a require context named after the
     view's div id, so several views in one page do not disturb each other.
@@ -128,7 +128,7 @@ _FIT_WIDTH = """<div class="attention-fit-width" style="max-width: 100%; overflo
 def bertviz_layers(attentions, tokens) -> list[torch.Tensor]:
     """Attention weights ``(layers, heads, T, T)`` or ``(heads, T, T)`` in bertviz's format: ``layers`` x ``(1, heads, T, T)``.
 
-    Taught in notebooks/07_real_attention.ipynb (``SentenceAttention.bertviz_layers`` calls this).
+    Taught in notebooks/08_real_attention.ipynb (``SentenceAttention.bertviz_layers`` calls this).
     """
     if not isinstance(attentions, torch.Tensor):
         try:
@@ -176,7 +176,7 @@ def _check_view(layers: list[torch.Tensor], sentence_b_start) -> None:
 def head_view_offline(attentions, tokens, sentence_b_start=None, layer=None, heads=None, decimals: int = 3) -> HTML:
     """bertviz's head view (one layer, heads as colours) that draws offline; returns an IPython HTML object.
 
-    Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``;
+    Taught in notebooks/08_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``;
     ``layer`` is the layer shown first, ``heads`` the heads selected at first (default: all).
     """
     from bertviz import head_view
@@ -196,7 +196,7 @@ def model_view_offline(
 ) -> HTML:
     """bertviz's model view (a thumbnail per layer and head) that draws offline; returns an IPython HTML object.
 
-    Taught in notebooks/07_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``. The picture is scaled
+    Taught in notebooks/08_real_attention.ipynb. ``attentions``: ``(layers, heads, T, T)``. The picture is scaled
     down to the width of its cell, so no head is cut off.
     """
     from bertviz import model_view

@@ -1,6 +1,6 @@
 """Orders and their kitchen summaries: the data for summarisation with a copy (pointer) mechanism.
 
-Taught in notebooks/12_attention_at_work_text.ipynb. An order is a few different dishes of the course menu
+Taught in notebooks/13_attention_at_work_text.ipynb. An order is a few different dishes of the course menu
 (``load_menu()``), in the order the diner said them. Its summary for the kitchen counts the spicy dishes and
 names them, then the sweet ones, in the order they were ordered; other dishes are left out::
 
@@ -38,7 +38,7 @@ class Order:
 class OrderSummaries:
     """Generator of orders and summaries over a menu; tokens <-> text; tensors for a summariser.
 
-    Taught in notebooks/12_attention_at_work_text.ipynb. Orders have ``min_dishes``..``max_dishes`` different
+    Taught in notebooks/13_attention_at_work_text.ipynb. Orders have ``min_dishes``..``max_dishes`` different
     dishes; one set of dishes in ``heldout_every`` (by a fixed hash) is kept for held-out orders.
     """
 

@@ -1,6 +1,6 @@
 """The image side of captioning and detection: colour patches -> tokens with 2-D positions -> ViT blocks.
 
-Taught in notebooks/11_attention_at_work_images.ipynb. Lesson 09's ViT cut a grey digit into patches with
+Taught in notebooks/12_attention_at_work_images.ipynb. Lesson 11's ViT cut a grey digit into patches with
 :func:`image_to_patches`; here each of the three colour channels is cut the same way and a patch's channels
 are put side by side. The patch tokens are the keys and values that a caption's words (or DETR's object
 queries) attend to.
@@ -19,7 +19,7 @@ from .vision import image_to_patches
 def patches_rgb(images: torch.Tensor, patch_size: int) -> torch.Tensor:
     """Cut colour images ``(B, 3, H, W)`` into ``(B, N, 3 * patch_size**2)`` patches, numbered row by row.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb: lesson 09's :func:`image_to_patches` on each channel.
+    Taught in notebooks/12_attention_at_work_images.ipynb: lesson 11's :func:`image_to_patches` on each channel.
     """
     if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.shape[1] != 3:
         got = f"{type(images).__name__} {tuple(getattr(images, 'shape', ()))}"
@@ -33,8 +33,8 @@ def patches_rgb(images: torch.Tensor, patch_size: int) -> torch.Tensor:
 def grid_positions(grid: int, d_model: int) -> torch.Tensor:
     """Fixed 2-D positions for a ``grid x grid`` patch grid: ``(1, grid * grid, d_model)``.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. The first half of the features encodes the
-    patch's row, the second half its column, each with lesson 06's sinusoidal encoding, so "left of" and
+    Taught in notebooks/12_attention_at_work_images.ipynb. The first half of the features encodes the
+    patch's row, the second half its column, each with lesson 05's sinusoidal encoding, so "left of" and
     "above" are directions a model can read from the first training step.
     """
     if not isinstance(grid, int) or grid < 1:
@@ -50,7 +50,7 @@ def grid_positions(grid: int, d_model: int) -> torch.Tensor:
 class PatchEncoder(nn.Module):
     """Colour image ``(B, 3, H, W)`` -> patch tokens ``(B, N, d_model)``: a ViT without [CLS].
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. Each patch is embedded by one linear layer, its
+    Taught in notebooks/12_attention_at_work_images.ipynb. Each patch is embedded by one linear layer, its
     fixed 2-D position is added, and ``num_layers`` Transformer blocks let the patches attend to each other.
     """
 

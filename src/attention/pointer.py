@@ -1,7 +1,7 @@
 """Summarisation with a copy mechanism: the decoder's attention over the input is a distribution to copy from.
 
-Taught in notebooks/12_attention_at_work_text.ipynb (pointer-generator networks, See et al. 2017). An
-encoder-decoder as in lesson 05, plus one single-head *pointer* attention from each decoder position over
+Taught in notebooks/13_attention_at_work_text.ipynb (pointer-generator networks, See et al. 2017). An
+encoder-decoder as in lesson 07, plus one single-head *pointer* attention from each decoder position over
 the encoder's outputs. At every step the model mixes two distributions over what to write next::
 
     P(token) = p_gen * P_vocab(token) + (1 - p_gen) * (pointer weight on the input positions holding token)
@@ -30,7 +30,7 @@ def copy_mixture(
     """Mix generating and copying: ``p_gen * word_probs`` on the first W tokens, plus ``(1 - p_gen) * copy``
     added onto the token each input position holds.
 
-    Taught in notebooks/12_attention_at_work_text.ipynb. Shapes: ``p_gen`` ``(B, T_out)``, ``word_probs``
+    Taught in notebooks/13_attention_at_work_text.ipynb. Shapes: ``p_gen`` ``(B, T_out)``, ``word_probs``
     ``(B, T_out, W)``, ``copy`` ``(B, T_out, T_in)``, ``src`` ``(B, T_in)`` token ids; returns
     ``(B, T_out, vocab_size)``. A token that appears twice in the input gets both positions' weights.
     """
@@ -78,7 +78,7 @@ class PointerConfig:
 class PointerSummariser(nn.Module):
     """Encoder-decoder whose next-token distribution mixes generating a word and copying an input token.
 
-    Taught in notebooks/12_attention_at_work_text.ipynb. ``forward(src (B, T_in), dec_in (B, T_out))`` returns
+    Taught in notebooks/13_attention_at_work_text.ipynb. ``forward(src (B, T_in), dec_in (B, T_out))`` returns
     ``(probs (B, T_out, vocab_size), p_gen (B, T_out), copy (B, T_out, T_in))``: the mixed next-token
     probabilities, the share given to generating, and the pointer's attention weights (rows sum to 1).
     """
@@ -112,7 +112,7 @@ class PointerSummariser(nn.Module):
     def parts(self, src: torch.Tensor, dec_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The two distributions and their share: ``(word_probs (B, T_out, W), p_gen (B, T_out), copy (B, T_out, T_in))``.
 
-        Taught in notebooks/12_attention_at_work_text.ipynb. ``copy`` is the pointer's attention over the input.
+        Taught in notebooks/13_attention_at_work_text.ipynb. ``copy`` is the pointer's attention over the input.
         """
         c = self.config
         self._check(src, "src")

@@ -2,7 +2,7 @@
 
 Taught in notebooks/10_modern_attention.ipynb, where the same decoder is trained with each scheme on the order pad
 and tested on longer sequences, and streamed through a sliding-window KV cache with and without attention sinks.
-Sinusoidal positions are added to the tokens (lesson 06); RoPE turns queries and keys; ALiBi biases the scores;
+Sinusoidal positions are added to the tokens (lesson 05); RoPE turns queries and keys; ALiBi biases the scores;
 "none" has no positions at all. Modules take token ids ``(B, T)``; every block keeps its last attention weights.
 """
 
@@ -83,7 +83,7 @@ class PositionalAttention(nn.Module):
 class PositionalDecoder(nn.Module):
     """Token ids ``(B, T)`` -> answer scores ``(B, T, num_classes)`` at every position, causally.
 
-    Taught in notebooks/10_modern_attention.ipynb. Pre-LayerNorm blocks (lesson 06) around
+    Taught in notebooks/10_modern_attention.ipynb. Pre-LayerNorm blocks (lesson 05) around
     :class:`PositionalAttention`.
     """
 

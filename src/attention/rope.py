@@ -1,12 +1,12 @@
 """Rotary position embeddings (RoPE): turn each pair of query/key features by an angle set by the position.
 
-Taught in notebooks/10_modern_attention.ipynb. Lesson 06 showed that moving a sinusoidal position vector by k
+Taught in notebooks/10_modern_attention.ipynb. Lesson 05 showed that moving a sinusoidal position vector by k
 places is a rotation of every (sin, cos) pair. RoPE (Su et al., 2021; LLaMA, Mistral, Qwen) applies that rotation
 to the queries and keys themselves instead of adding a position vector to the tokens: features ``(2i, 2i+1)`` of
 the vector at position ``t`` are turned by the angle ``t * omega_i`` with ``omega_i = base ** (-2i / d)``. A dot
 product of two rotated vectors then depends on the *difference* of their positions only.
 
-Pairs are neighbours ``(0, 1), (2, 3), ...`` as in lesson 06 and the RoFormer paper; Hugging Face's LLaMA pairs
+Pairs are neighbours ``(0, 1), (2, 3), ...`` as in lesson 05 and the RoFormer paper; Hugging Face's LLaMA pairs
 feature ``i`` with ``i + d/2`` ("rotate_half"), the same idea with the features in another order.
 """
 

@@ -1,6 +1,6 @@
 """Synthetic scenes: a few coloured shapes on a black image, with their boxes and a one-line caption.
 
-Taught in notebooks/11_attention_at_work_images.ipynb (captioning and detection). Everything is
+Taught in notebooks/12_attention_at_work_images.ipynb (captioning and detection). Everything is
 generated from a seed: no download. An image is ``(3, H, W)`` (red, green, blue channels, values 0 or 1);
 an object is a circle (a ring), a square or a triangle in red, green or blue, ``size`` pixels across.
 A caption names two objects and where the first is: ``"red circle left of blue square"`` or
@@ -125,7 +125,7 @@ def describe(a: SceneObject, b: SceneObject, margin: float = 2.0) -> tuple[Scene
 def box_patches(obj: SceneObject, image_size: int, patch_size: int) -> np.ndarray:
     """Which patches an object's box overlaps: a boolean ``(N,)`` vector, patches numbered row by row.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb.
+    Taught in notebooks/12_attention_at_work_images.ipynb.
     """
     if patch_size < 1 or image_size % patch_size:
         raise ValueError(f"patch_size={patch_size} must divide image_size={image_size}")
@@ -163,7 +163,7 @@ def caption_scenes(
 ) -> CaptionSet:
     """``count`` random two-object scenes with their captions (seeded); scenes whose key is in ``exclude`` are redrawn.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb. ``exclude`` holds the :func:`scene_key` of every
+    Taught in notebooks/12_attention_at_work_images.ipynb. ``exclude`` holds the :func:`scene_key` of every
     held-out scene, so that training never sees one.
     """
     _check_count(count)
@@ -211,7 +211,7 @@ def detection_scenes(
 ) -> DetectionSet:
     """``count`` random scenes of 1..``max_objects`` objects (seeded); scenes whose key is in ``exclude`` are redrawn.
 
-    Taught in notebooks/11_attention_at_work_images.ipynb.
+    Taught in notebooks/12_attention_at_work_images.ipynb.
     """
     _check_count(count)
     if not isinstance(max_objects, int) or not 1 <= max_objects <= len(CLASS_NAMES):

@@ -1,6 +1,6 @@
 """An encoder-decoder Transformer: the decoder reads the encoder's output through cross-attention.
 
-Taught in notebooks/05_cross_attention.ipynb. The encoder runs self-attention
+Taught in notebooks/07_cross_attention.ipynb. The encoder runs self-attention
 over the source (padding masked); each decoder block runs causal self-attention
 over what it has written so far, then cross-attention with queries from the
 decoder ("what I need to write next") and keys/values from the encoder ("what
@@ -63,7 +63,7 @@ def _source_lengths(src: torch.Tensor, pad_id: int) -> torch.Tensor:
 class Seq2SeqTransformer(nn.Module):
     """Encoder-decoder Transformer built from :class:`TransformerBlock` (pre-LayerNorm).
 
-    Taught in notebooks/05_cross_attention.ipynb. ``forward(src, dec_in)`` gives
+    Taught in notebooks/07_cross_attention.ipynb. ``forward(src, dec_in)`` gives
     logits ``(B, T_out, vocab_size)`` for the next token at every decoder position
     (teacher forcing: ``dec_in`` is the target shifted right, starting with <bos>).
     """

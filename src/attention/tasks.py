@@ -1,6 +1,6 @@
 """Toy sequence tasks (reverse, sort) with seeded generators and a fixed held-out set.
 
-Taught in notebooks/06_transformer_block.ipynb. Tokens ``0 .. num_symbols-1``
+Taught in notebooks/05_transformer_block.ipynb. Tokens ``0 .. num_symbols-1``
 are the symbols (shown as digits), token ``num_symbols`` is the separator "|".
 A decoder reads ``inputs | targets``, e.g. ``3 1 4 1 5 | 5 1 4 1 3``.
 

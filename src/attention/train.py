@@ -1,6 +1,6 @@
 """A small, seeded training loop for the toy tasks, and exact-sequence accuracy.
 
-Taught in notebooks/06_transformer_block.ipynb (also used in notebooks/05_cross_attention.ipynb).
+Taught in notebooks/05_transformer_block.ipynb (also used in notebooks/07_cross_attention.ipynb).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def train(
 ) -> list[float]:
     """Train ``model`` for ``steps`` steps with AdamW; return the loss of every step.
 
-    Taught in notebooks/06_transformer_block.ipynb. Each step calls
+    Taught in notebooks/05_transformer_block.ipynb. Each step calls
     ``make_batch(step, generator)`` (``generator`` is a ``torch.Generator`` seeded
     with ``seed``: the same seed gives the same batches) and
     ``loss_fn(model, batch)`` (a scalar tensor). The learning rate warms up
@@ -120,7 +120,7 @@ def train(
 def sequence_accuracy(pred: torch.Tensor, target: torch.Tensor, pad: int | None = None) -> float:
     """Fraction of sequences predicted exactly right: every token of a row must match.
 
-    Taught in notebooks/06_transformer_block.ipynb. ``pred`` and ``target`` are
+    Taught in notebooks/05_transformer_block.ipynb. ``pred`` and ``target`` are
     integer tensors ``(N, T)``; positions where ``target == pad`` are ignored.
     """
     if not isinstance(pred, torch.Tensor) or not isinstance(target, torch.Tensor):

@@ -1,6 +1,6 @@
 """A tiny decoder-only Transformer: tokens -> embeddings + positions -> causal blocks -> next-token scores.
 
-Taught in notebooks/06_transformer_block.ipynb, where it learns to reverse
+Taught in notebooks/05_transformer_block.ipynb, where it learns to reverse
 sequences (``3 1 4 1 5 | 5 1 4 1 3``). Built from :class:`TransformerBlock`
 with a causal mask, so position t only sees positions 0..t.
 """
@@ -34,7 +34,7 @@ class DecoderConfig:
 class TinyDecoder(nn.Module):
     """A GPT-style causal decoder: ``forward(tokens (B, T)) -> logits (B, T, vocab_size)``.
 
-    Taught in notebooks/06_transformer_block.ipynb. The logits at position t
+    Taught in notebooks/05_transformer_block.ipynb. The logits at position t
     score the token at t + 1. After a forward pass each block's
     ``self_attn.last_weights`` holds ``(B, num_heads, T, T)``.
     """
@@ -81,7 +81,7 @@ class TinyDecoder(nn.Module):
     def generate(self, prefix: torch.Tensor, num_new: int) -> torch.Tensor:
         """Greedy decoding: append the most likely next token ``num_new`` times; returns ``(B, num_new)``.
 
-        Taught in notebooks/06_transformer_block.ipynb. ``prefix`` is ``(B, T0)``.
+        Taught in notebooks/05_transformer_block.ipynb. ``prefix`` is ``(B, T0)``.
         """
         check_int("num_new", num_new)
         self.check_tokens(prefix, "prefix", extra=num_new - 1)  # the longest input is prefix + num_new - 1 tokens
@@ -102,7 +102,7 @@ class TinyDecoder(nn.Module):
 def answer_loss(model: nn.Module, sequences: torch.Tensor, answer_start: int) -> torch.Tensor:
     """Cross-entropy of predicting ``sequences[:, answer_start:]`` from everything before it.
 
-    Taught in notebooks/06_transformer_block.ipynb. ``sequences`` is ``(B, T)``;
+    Taught in notebooks/05_transformer_block.ipynb. ``sequences`` is ``(B, T)``;
     only the answer tokens are scored (the inputs are random, nothing to learn).
     """
     if sequences.ndim != 2 or not 1 <= answer_start < sequences.shape[1]:
@@ -115,7 +115,7 @@ def answer_loss(model: nn.Module, sequences: torch.Tensor, answer_start: int) ->
 def mirror_hits(weights: torch.Tensor, length: int) -> torch.Tensor:
     """For the reverse task: how often each head's strongest key is the mirrored input position.
 
-    Taught in notebooks/06_transformer_block.ipynb. ``weights`` is
+    Taught in notebooks/05_transformer_block.ipynb. ``weights`` is
     ``(..., B, h, T, T)`` for sequences ``x_0..x_{L-1} | y_0..y_{L-1}`` with
     T >= 2L. The query at position L + j predicts y_j = x_{L-1-j}, so its
     "mirrored" key is L - 1 - j. Returns, per head, the fraction of answer

@@ -6,7 +6,7 @@ Taught in notebooks/00_start_here.ipynb. tests/test_versions.py checks these num
 
 from __future__ import annotations
 
-SUPPORTED_TORCH = ((2, 6), (2, 16))  # from 2.6 (transformers 5 needs it, lesson 07) up to, not including, 2.16
+SUPPORTED_TORCH = ((2, 6), (2, 16))  # from 2.6 (transformers 5 needs it, lesson 08) up to, not including, 2.16
 STORED_OUTPUTS_TORCH = "2.13.0"  # the version the notebooks' stored outputs were made with
 
 
@@ -38,8 +38,8 @@ def torch_report(version: str | None = None) -> tuple[str, str]:
         return "stored", f"torch {release}: the version the stored outputs were made with."
     if mine < oldest:
         return "too old", (
-            f"torch {version} is older than the course supports ({span}): lesson 07's pretrained model "
-            f"loads with transformers 5, which needs torch {oldest[0]}.{oldest[1]}, and lesson 08 uses "
+            f"torch {version} is older than the course supports ({span}): lesson 08's pretrained model "
+            f"loads with transformers 5, which needs torch {oldest[0]}.{oldest[1]}, and lesson 09 uses "
             "scaled_dot_product_attention(..., enable_gqa=True), new in torch 2.5. Install a supported one: "
             f"pip install 'torch>={oldest[0]}.{oldest[1]},<{beyond[0]}.{beyond[1]}'"
         )

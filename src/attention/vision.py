@@ -1,8 +1,8 @@
 """Attention over image patches: a tiny Vision Transformer (ViT) for 8x8 digit images.
 
-Taught in notebooks/09_attention_everywhere.ipynb. An image is cut into square
+Taught in notebooks/11_attention_everywhere.ipynb. An image is cut into square
 patches; each patch becomes a token, a learned [CLS] token is put in front, and
-a few pre-LayerNorm Transformer blocks (lesson 06's :class:`TransformerBlock`) let
+a few pre-LayerNorm Transformer blocks (lesson 05's :class:`TransformerBlock`) let
 every patch attend to every other. The [CLS] token's output is classified.
 """
 
@@ -23,7 +23,7 @@ from .train import train
 def image_to_patches(images: torch.Tensor, patch_size: int) -> torch.Tensor:
     """Cut ``(B, H, W)`` images into ``(B, N, patch_size**2)`` flattened patches, row by row.
 
-    Taught in notebooks/09_attention_everywhere.ipynb. N = (H / p) * (W / p).
+    Taught in notebooks/11_attention_everywhere.ipynb. N = (H / p) * (W / p).
     """
     if not isinstance(images, torch.Tensor) or images.ndim != 3:
         raise ValueError(f"images must be a torch.Tensor of shape (B, H, W), got {type(images).__name__} {shape_of(images)}")
@@ -68,7 +68,7 @@ class ViTConfig:
 class TinyViT(nn.Module):
     """A tiny Vision Transformer: patches -> tokens -> attention blocks -> [CLS] -> class scores.
 
-    Taught in notebooks/09_attention_everywhere.ipynb. ``forward`` takes images
+    Taught in notebooks/11_attention_everywhere.ipynb. ``forward`` takes images
     ``(B, H, W)`` with values in [0, 1] and returns logits ``(B, num_classes)``.
     After a forward pass each block's ``self_attn.last_weights`` holds
     ``(B, num_heads, 1 + N, 1 + N)``; token 0 is [CLS].
@@ -119,7 +119,7 @@ class TinyViT(nn.Module):
     def cls_attention(self, layer: int = -1) -> torch.Tensor:
         """How much [CLS] attends to each patch in one layer, as a grid: ``(B, num_heads, grid, grid)``.
 
-        Taught in notebooks/09_attention_everywhere.ipynb (overlaid on the digit).
+        Taught in notebooks/11_attention_everywhere.ipynb (overlaid on the digit).
         """
         L = self.config.num_layers
         if isinstance(layer, bool) or not isinstance(layer, int) or not -L <= layer < L:
@@ -143,7 +143,7 @@ class DigitSplit:
 def load_digit_split(test_fraction: float = 0.25, seed: int = 0) -> DigitSplit:
     """Load the 1797 digits that ship inside scikit-learn and split them (stratified, fixed seed).
 
-    Taught in notebooks/09_attention_everywhere.ipynb. No download.
+    Taught in notebooks/11_attention_everywhere.ipynb. No download.
     """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -172,7 +172,7 @@ def train_classifier(
 ) -> list[float]:
     """Train ``model`` on ``(x, y)`` with cross-entropy; return the mean loss of every epoch.
 
-    Taught in notebooks/09_attention_everywhere.ipynb. The loop is lesson 06's
+    Taught in notebooks/11_attention_everywhere.ipynb. The loop is lesson 05's
     :func:`train` (AdamW, warm-up then cosine) with a fresh shuffle every epoch.
     """
     if x.shape[0] != y.shape[0]:
@@ -202,7 +202,7 @@ def train_classifier(
 def classifier_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of ``x`` that ``model`` labels correctly (eval mode, no gradients).
 
-    Taught in notebooks/09_attention_everywhere.ipynb.
+    Taught in notebooks/11_attention_everywhere.ipynb.
     """
     if x.shape[0] != y.shape[0]:
         raise ValueError(f"x and y must have the same number of examples: x {shape_of(x)}, y {shape_of(y)}")

@@ -72,7 +72,7 @@ def plot_head_grid(
 ):
     """Draw every head's map: ``(heads, T_q, T_k)`` in one row, ``(layers, heads, T_q, T_k)`` as a grid.
 
-    Taught in notebooks/04_multi_head.ipynb and 07_real_attention.ipynb.
+    Taught in notebooks/04_multi_head.ipynb and 08_real_attention.ipynb.
     Returns the matplotlib Figure.
     """
     w = _as_numpy(weights)

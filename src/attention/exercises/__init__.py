@@ -9,14 +9,14 @@ from .lesson01 import check_scores, check_soft_lookup, check_softmax_temperature
 from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
 from .lesson04 import check_count_parameters, check_merge_heads, check_split_heads
-from .lesson05 import check_cross_attention, check_padded_cross_weights, check_shift_right
-from .lesson06 import check_layer_norm, check_positional_encoding, check_pre_ln_block
-from .lesson07 import check_find_head
-from .lesson08 import check_kv_cache_bytes, check_online_softmax_update
-from .lesson09 import check_patchify, check_pool_orders
+from .lesson05 import check_layer_norm, check_positional_encoding, check_pre_ln_block
+from .lesson07 import check_cross_attention, check_padded_cross_weights, check_shift_right
+from .lesson08 import check_find_head
+from .lesson09 import check_kv_cache_bytes, check_online_softmax_update
 from .lesson10 import check_latent_cache_bytes, check_rope, check_sliding_window_mask
-from .lesson11 import check_matching_cost, check_object_patches
-from .lesson12 import check_best_span, check_mix
+from .lesson11 import check_patchify, check_pool_orders
+from .lesson12 import check_matching_cost, check_object_patches
+from .lesson13 import check_best_span, check_mix
 from .predict import check_choice, check_prediction
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Finding Python loops in a learner's function, for the exercises that ask for none.
 
-Taught in notebooks/06_transformer_block.ipynb and 09_attention_everywhere.ipynb (exercises "without loops").
+Taught in notebooks/05_transformer_block.ipynb and 11_attention_everywhere.ipynb (exercises "without loops").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Checkers for notebooks/05_cross_attention.ipynb: cross-attention, the source padding mask, teacher forcing.
+"""Checkers for notebooks/05_transformer_block.ipynb: positional encodings, LayerNorm, assembling a pre-LN block.
 
-Taught in notebooks/05_cross_attention.ipynb.
+Taught in notebooks/05_transformer_block.ipynb.
 """
 
 from __future__ import annotations
@@ -8,165 +8,203 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..scaled_dot_product import scaled_dot_product_attention
-from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, is_close, pick
-from ._run import call
+from ..block import TransformerBlock, sinusoidal_positions
+from ..masks import causal_mask
+from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, fresh_torch, pick
+from ._loops import expect_no_loops
+from ._run import Shortcut, call
+
+_POSITIONS = [
+    Shortcut("attention", "sinusoidal_positions", "the library's sinusoidal_positions"),
+    Shortcut("attention", "PositionalEncoding", "the library's PositionalEncoding"),
+]
+_LAYER_NORM = [
+    Shortcut("torch.nn.functional", "layer_norm", "torch's layer_norm (F.layer_norm or nn.LayerNorm)"),
+    Shortcut("torch", "layer_norm", "torch.layer_norm"),
+]
 
 
-def _inputs(seed: int, B: int = 2, T_out: int = 4, T_in: int = 6, d: int = 8, d_v: int = 5):
-    g = torch.Generator().manual_seed(seed)  # fixed seeds for the fixed cases, random ones for the fresh cases
-    dec = torch.randn(B, T_out, d, generator=g)  # what the decoder has written so far
-    enc = torch.randn(B, T_in, d, generator=g)  # what the encoder made of the input
-    w_q, w_k = torch.randn(d, d, generator=g), torch.randn(d, d, generator=g)
-    w_v = torch.randn(d, d_v, generator=g)
-    return dec, enc, w_q, w_k, w_v
+def _pe_variants(T: int, d: int) -> dict[str, np.ndarray]:
+    """Typical wrong positional encodings, to recognise them."""
+    t = np.arange(T)[:, None]  # (T, 1)
+    two_i = np.arange(0, d, 2)[None, :]  # (1, d/2)
+    k = np.arange(d)[None, :]  # (1, d)
+    angles = t / 10000 ** (two_i / d)  # (T, d/2)
+    swapped = np.empty((T, d))
+    swapped[:, 0::2], swapped[:, 1::2] = np.cos(angles), np.sin(angles)
+    per_column = t / 10000 ** (k / d)  # (T, d): every column its own frequency
+    own_freq = np.where(k % 2 == 0, np.sin(per_column), np.cos(per_column))
+    times = t * 10000 ** (two_i / d)  # multiplied instead of divided
+    multiplied = np.empty((T, d))
+    multiplied[:, 0::2], multiplied[:, 1::2] = np.sin(times), np.cos(times)
+    by_pair = t / 10000 ** (np.arange(d // 2)[None, :] / d)  # i where 2i belongs
+    pair_index = np.empty((T, d))
+    pair_index[:, 0::2], pair_index[:, 1::2] = np.sin(by_pair), np.cos(by_pair)
+    return {
+        "pair index": pair_index,
+        "swapped": swapped,
+        "halves": np.concatenate([np.sin(angles), np.cos(angles)], axis=1),
+        "own_freq": own_freq,
+        "multiplied": multiplied,
+    }
 
 
-@checker("cross-attention")
-def check_cross_attention(cross_attention) -> str:
-    """Check ``cross_attention(dec (B, T_out, d), enc (B, T_in, d), w_q, w_k, w_v) -> (output, weights)``."""
-    expect_callable(cross_attention, "cross_attention")
-    # first T_out == T_in, so that mixing up the decoder and the encoder runs and can be named; then different lengths
-    rng = fresh_rng()  # after three fixed cases, two with sizes and numbers no one has seen before
-    fresh = [
-        (int(rng.integers(2**62)), (pick(rng, 1, 6, {2, 3}), pick(rng, 2, 9, {6, 4, 7}), pick(rng, 2, 9, {6, 3})))
-        for _ in range(2)
-    ]
-    for seed, (B, T_out, T_in) in ((2, (2, 6, 6)), (0, (2, 4, 6)), (1, (3, 7, 3)), *fresh):
-        dec, enc, w_q, w_k, w_v = _inputs(seed, B, T_out, T_in)
-        result = call(cross_attention, dec.clone(), enc.clone(), w_q.clone(), w_k.clone(), w_v.clone())
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise Wrong(f"return a tuple (output, weights), got {type(result).__name__}")
-        output, weights = as_array(result[0], "output"), as_array(result[1], "weights")
-        if output.shape == (B, T_out, T_in) and weights.shape == (B, T_out, w_v.shape[-1]) and T_in != w_v.shape[-1]:
-            raise Wrong("you returned (weights, output): return them in the order (output, weights)")
-        if weights.shape == (B, T_in, T_out) and T_in != T_out:
-            raise Wrong(
-                f"weights have shape {weights.shape} = (B, T_in, T_out): queries and keys are swapped. Queries come "
-                "from the DECODER (dec @ w_q: what I need to write next), keys and values from the ENCODER (enc)."
-            )
-        if weights.shape == (B, T_out, T_out) and T_in != T_out:
-            raise Wrong(
-                f"weights have shape {weights.shape} = (B, T_out, T_out): that is self-attention over the decoder. "
-                "Keys and values come from the encoder output enc (what the input says)."
-            )
-        weights = expect_shape(weights, (B, T_out, T_in), f"weights for dec {tuple(dec.shape)}, enc {tuple(enc.shape)}")
-        q, k, v = dec @ w_q, enc @ w_k, enc @ w_v  # (B, T_out, d), (B, T_in, d), (B, T_in, d_v)
-        expected_out, expected_w = scaled_dot_product_attention(q, k, v)
-        if is_close(weights, expected_w.numpy(), atol=1e-4) and is_close(output, expected_out.numpy(), atol=1e-4):
+@checker("sinusoidal positional encoding")
+def check_positional_encoding(positional_encoding) -> str:
+    """Check ``positional_encoding(T, d_model) -> (T, d_model)`` against :func:`attention.sinusoidal_positions`."""
+    expect_callable(positional_encoding, "positional_encoding")
+    expect_no_loops(
+        positional_encoding,
+        "positional_encoding",
+        "Build a (T, d_model/2) table of angles by broadcasting "
+        "a column of positions (T, 1) against a row of frequencies, then fill the even and odd columns.",
+    )
+    rng = fresh_rng()  # after two fixed cases, two sizes no one has seen before
+    fresh = [(pick(rng, 2, 40, {6, 20}), 2 * pick(rng, 1, 17, {2, 4})) for _ in "ab"]
+    for T, d in ((6, 4), (20, 8), *fresh):
+        got = as_array(call(positional_encoding, T, d, shortcuts=_POSITIONS), f"positional_encoding({T}, {d})")
+        if got.shape == (d, T) and d != T:
+            raise Wrong(f"positional_encoding({T}, {d}) has shape ({d}, {T}): transposed. One ROW per position: (T, d_model)")
+        got = expect_shape(got, (T, d), f"positional_encoding({T}, {d})")
+        expected = sinusoidal_positions(T, d).double().numpy()
+        if np.allclose(got, expected, atol=1e-5):
             continue
-        if not np.allclose(weights.sum(-1), 1.0, atol=1e-5):
-            if np.allclose(weights.sum(-2), 1.0, atol=1e-5):
-                raise Wrong("each COLUMN of your weights sums to 1: take the softmax over the keys (the last axis, T_in)")
-            raise Wrong("each row of the weights (one output position) should sum to 1: softmax over the last axis")
-        unscaled = torch.softmax(q @ k.transpose(-2, -1), dim=-1).numpy()
-        if np.allclose(weights, unscaled, atol=1e-5):
-            d_k = q.shape[-1]
-            raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d_k) = sqrt({d_k}) before the softmax")
-        if np.allclose(weights, torch.softmax(q @ k.transpose(-2, -1) / q.shape[-1], dim=-1).numpy(), atol=1e-5):
-            raise Wrong(f"you divided the scores by d_k = {q.shape[-1]}: divide by its square root, sqrt(d_k)")
-        mixed_up = {
-            "queries and keys are swapped: queries come from the DECODER (dec @ w_q), keys and values from the ENCODER": (
-                enc @ w_q,
-                dec @ w_k,
-                dec @ w_v,
-            ),
-            "the keys come from the decoder, as in self-attention over the decoder: keys (and values) come from the encoder "
-            "output, k = enc @ w_k": (q, dec @ w_k, v),
+        wrong = _pe_variants(T, d)
+        if np.allclose(got, wrong["swapped"], atol=1e-5):
+            raise Wrong("sin and cos are swapped: even features (0, 2, 4, ...) use sin, odd features use cos")
+        if np.allclose(got, wrong["halves"], atol=1e-5):
+            raise Wrong("you put all the sines first, then all the cosines: interleave them (sin in column 2i, cos in 2i+1)")
+        if np.allclose(got, wrong["own_freq"], atol=1e-5):
+            raise Wrong("columns 2i and 2i+1 must share ONE frequency 1/10000^(2i/d_model): use the even index 2i for both")
+        if np.allclose(got, wrong["pair index"], atol=1e-5):
+            raise Wrong(
+                "the exponent is 2i/d_model, not i/d_model: with i = 0, 1, 2, ... counting the pairs, use 2 * i "
+                "(or two_i = torch.arange(0, d_model, 2))"
+            )
+        if np.allclose(got, wrong["multiplied"], atol=1e-5):
+            raise Wrong("the angle is t / 10000^(2i/d_model): you multiplied by 10000^(2i/d_model) instead of dividing")
+        if np.allclose(got[1:], expected[:-1], atol=1e-5) or np.allclose(got[:-1], expected[1:], atol=1e-5):
+            raise Wrong("your positions are shifted by one: the first row is position t = 0 (sin 0 = 0, cos 0 = 1)")
+        expect_close(got, expected, f"positional_encoding({T}, {d})", atol=1e-5)
+    return "your encodings match attention.sinusoidal_positions."
+
+
+@checker("layer normalisation")
+def check_layer_norm(layer_norm) -> str:
+    """Check ``layer_norm(x (..., d), eps) -> (..., d)``: normalise each token vector (no learned scale/shift)."""
+    expect_callable(layer_norm, "layer_norm")
+    g = torch.Generator().manual_seed(6)
+    fixed = 3.0 + 2.0 * torch.randn(2, 5, 6, generator=g, dtype=torch.float64)  # (B, T, d): mean 3, spread 2
+    fixed[1, 2] = 7.0  # one constant token vector: its variance is 0
+    rng = fresh_rng()  # then a size, numbers and an eps no one has seen before
+    g = fresh_torch(rng)
+    B, T, d = pick(rng, 1, 5, {2}), pick(rng, 2, 8, {5}), pick(rng, 2, 10, {6})
+    fresh = float(rng.uniform(-5, 5)) + float(rng.uniform(0.5, 4)) * torch.randn(B, T, d, generator=g, dtype=torch.float64)
+    fresh[rng.integers(B), rng.integers(T)] = float(rng.uniform(-3, 3))  # a constant token vector
+    for x, eps in ((fixed, 1e-5), (fixed, 0.5), (fresh, float(rng.choice([0.05, 0.2, 1.0, 2.0])))):
+        d = x.shape[-1]
+        got = expect_shape(
+            call(layer_norm, x.clone(), eps, shortcuts=_LAYER_NORM),
+            tuple(x.shape),
+            f"layer_norm(x of shape {tuple(x.shape)}, eps={eps:g})",
+        )
+        expected = torch.nn.functional.layer_norm(x, (d,), eps=eps).numpy()
+        if np.allclose(got, expected, atol=1e-6):
+            continue
+        if not np.isfinite(got).all():
+            raise Wrong(f"you got NaN or inf for a token whose {d} features are all equal (variance 0): add eps INSIDE the sqrt")
+        for other in (1e-5, 1e-6, 1e-8, 1e-12, 0.0):
+            if other != eps and np.allclose(got, torch.nn.functional.layer_norm(x, (d,), eps=other).numpy(), atol=1e-6):
+                raise Wrong(
+                    f"you ignored the eps argument: this call passed eps={eps:g}, and your result is the one "
+                    f"for eps={other:g}. Use the eps you are given inside the square root"
+                )
+        mean = x.mean(-1, keepdim=True)
+        candidates = {
+            "unbiased": (x - mean) / (x.var(-1, keepdim=True, unbiased=True) + eps).sqrt(),
+            "eps outside": (x - mean) / (x.var(-1, keepdim=True, unbiased=False).sqrt() + eps),
+            "by variance": (x - mean) / (x.var(-1, keepdim=True, unbiased=False) + eps),
+            "no centring": x / (x.var(-1, keepdim=True, unbiased=False) + eps).sqrt(),
         }
-        for message, (q_, k_, v_) in mixed_up.items() if T_in == T_out else ():  # these run only when T_in == T_out
-            if np.allclose(weights, scaled_dot_product_attention(q_, k_, v_)[1].numpy(), atol=1e-5):
-                raise Wrong(message)
-        expect_close(weights, expected_w.numpy(), "weights", atol=1e-4)
-        output = expect_shape(output, (B, T_out, v.shape[-1]), "output")
-        if T_in == T_out and np.allclose(output, (expected_w @ (dec @ w_v)).numpy(), atol=1e-4):
-            raise Wrong(
-                "the weights are right but the values come from the decoder: v = enc @ w_v (what each INPUT position says)"
-            )
-        expect_close(output, expected_out.numpy(), "output", atol=1e-4)
-    return "queries from the decoder, keys and values from the encoder: one row per output position, one column per input."
+        messages = {
+            "unbiased": "use the plain (biased) variance mean((x - mu)^2), not torch.var's default unbiased one: unbiased=False",
+            "eps outside": "eps goes inside the square root: (x - mu) / sqrt(var + eps)",
+            "by variance": "divide by the standard deviation sqrt(var + eps), not by the variance",
+            "no centring": "subtract the mean first: (x - mu) / sqrt(var + eps)",
+        }
+        for name, wrong in candidates.items():
+            if np.allclose(got, wrong.numpy(), atol=1e-6):
+                raise Wrong(messages[name])
+        for axis in (0, 1):
+            m, v = x.mean(axis, keepdim=True), x.var(axis, keepdim=True, unbiased=False)
+            if np.allclose(got, ((x - m) / (v + eps).sqrt()).numpy(), atol=1e-6):
+                raise Wrong(f"you normalised over axis {axis}: normalise each token vector over the LAST axis (d_model)")
+        expect_close(got, expected, f"layer_norm(x, eps={eps})")
+    return "your LayerNorm matches torch.nn.functional.layer_norm: every token vector has mean 0 and variance 1."
 
 
-def _scores_and_src(seed: int, pad_id: int, B: int = 3, T_out: int = 4, T_in: int = 7, lengths=(4, 6, 7)):
-    g = torch.Generator().manual_seed(seed)
-    scores = torch.randn(B, T_out, T_in, generator=g) * 2  # (B, T_out, T_in)
-    src = torch.randint(3, 20, (B, T_in), generator=g)
-    src[src == pad_id] = 20  # only padding is pad_id
-    for b, length in enumerate(lengths):
-        src[b, length:] = pad_id  # sequence 0 of the fixed cases has 4 real tokens, then padding
-    return scores, src
+def _block_variants(block: TransformerBlock, x: torch.Tensor, mask: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Typical wrong assemblies of a pre-LN block from its parts."""
+
+    def attn(h, m=mask):
+        return block.self_attn(h, mask=m)[0]
+
+    post = block.ln1(x + attn(x))
+    h = x + attn(block.ln1(x))
+    return {
+        "post-LN": block.ln3(post + block.ffn(post)),
+        "no mask": (lambda y: y + block.ffn(block.ln3(y)))(x + attn(block.ln1(x), None)),
+        "no residual": block.ffn(block.ln3(attn(block.ln1(x)))),
+        "no FFN": h,
+        "normed residual": (lambda y: y + block.ffn(block.ln3(y)))(block.ln1(x) + attn(block.ln1(x))),
+        "no attention residual": (lambda y: y + block.ffn(block.ln3(y)))(attn(block.ln1(x))),
+        "no FFN residual": block.ffn(block.ln3(h)),
+        "FFN reads old x": h + block.ffn(block.ln3(x)),
+        "one norm": h + block.ffn(block.ln1(h)),
+    }
 
 
-def _padding_cases():
-    yield _scores_and_src(0, 0), 0
-    yield _scores_and_src(1, 2), 2
-    rng = fresh_rng()  # then sizes, lengths and a padding id no one has seen before
-    B, T_out, T_in = pick(rng, 1, 6, {3}), pick(rng, 2, 8, {4}), pick(rng, 3, 11, {7})
-    lengths = rng.integers(1, T_in, size=B)  # every sequence padded, none empty
-    pad_id = pick(rng, 1, 20, {2})
-    yield _scores_and_src(int(rng.integers(2**62)), pad_id, B, T_out, T_in, lengths.tolist()), pad_id
+_BLOCK_MESSAGES = {
+    "post-LN": "that is the post-LN block of the 2017 paper, LN(x + sublayer(x)): here normalise BEFORE each sub-layer, "
+    "x + sublayer(LN(x))",
+    "no mask": "the mask is ignored: pass mask=mask to block.self_attn, or every position sees the future",
+    "no residual": "the residual connections are missing: ADD each sub-layer's output to x (x = x + ...)",
+    "no FFN": "you stopped after attention: add the feed-forward step x = x + block.ffn(block.ln3(x))",
+    "normed residual": "add the sub-layer's output to the ORIGINAL x, not to ln1(x): x = x + attn(ln1(x))",
+    "no attention residual": "the first residual is missing: x = x + block.self_attn(block.ln1(x), mask=mask)[0] "
+    "(you replaced x by the attention output)",
+    "no FFN residual": "the second residual is missing: return x + block.ffn(block.ln3(x)), not just the FFN output",
+    "FFN reads old x": "the feed-forward step must read the UPDATED x (after the attention residual): "
+    "x = x + attn(...) first, then x + block.ffn(block.ln3(x)) with that new x",
+    "one norm": "use block.ln3 before the feed-forward network (ln1 belongs to attention)",
+}
 
 
-@checker("mask the source padding")
-def check_padded_cross_weights(padded_cross_weights) -> str:
-    """Check ``padded_cross_weights(scores (B, T_out, T_in), src (B, T_in), pad_id) -> weights (B, T_out, T_in)``."""
-    expect_callable(padded_cross_weights, "padded_cross_weights")
-    for (scores, src), pad_id in _padding_cases():
-        got = expect_shape(call(padded_cross_weights, scores.clone(), src.clone(), pad_id), tuple(scores.shape), "weights")
-        is_pad = (src == pad_id)[:, None, :].expand_as(scores).numpy()  # (B, T_out, T_in)
-        mask = (src != pad_id)[:, None, :]  # (B, 1, T_in), True = may attend
-        expected = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1).numpy()
-        if is_close(got, expected, atol=1e-5):
-            continue
-        if np.allclose(got, torch.softmax(scores, -1).numpy(), atol=1e-5):
-            raise Wrong("the padded source positions still get weight: padding was ignored. Set their scores to -inf first.")
-        if np.allclose(got[is_pad], 0.0) and not np.allclose(got.sum(-1), 1.0, atol=1e-5):
-            raise Wrong(
-                "padded positions get 0 but the rows no longer sum to 1: you zeroed the weights AFTER the softmax. "
-                "Mask the scores (-inf) BEFORE the softmax."
-            )
-        if np.allclose(got, torch.softmax(scores.masked_fill(~mask, 0.0), dim=-1).numpy(), atol=1e-5):
-            raise Wrong("you filled the padded scores with 0: a score of 0 still gets weight after the softmax. Fill with -inf.")
-        if np.allclose(np.nan_to_num(got[0] * is_pad[0]).sum(-1), 1.0, atol=1e-5):  # sequence 0 has padding
-            raise Wrong(f"all the weight sits on the padding: the mask is inverted (pad_id={pad_id} marks positions to IGNORE)")
-        if np.isnan(got).any():
-            raise Wrong(
-                "your weights contain NaN: a softmax over a slice that is all -inf. Take the softmax over the last axis "
-                "(the input positions T_in): every row has real input positions."
-            )
-        if not np.allclose(got[is_pad], 0.0, atol=1e-6):
-            worst = got[is_pad].max()
-            raise Wrong(f"padded positions (where src == pad_id={pad_id}) must get weight 0, yours get up to {worst:.3f}")
-        expect_close(got, expected, "weights", atol=1e-5)
-    return "the decoder never looks at padding, and every row still sums to 1."
-
-
-@checker("teacher forcing: shift the target right")
-def check_shift_right(shift_right) -> str:
-    """Check ``shift_right(target (B, T), bos_id) -> decoder input (B, T)`` = <bos> + target[:, :-1]."""
-    expect_callable(shift_right, "shift_right")
-    rng = fresh_rng()  # after two fixed cases, one no one has seen before
-    fresh = torch.from_numpy(rng.integers(5, 40, size=(pick(rng, 1, 6, {2}), pick(rng, 2, 10, {5}))))
-    fixed = torch.tensor([[9, 7, 7, 5, 2], [4, 8, 3, 6, 2]])  # (B, T): ends with <eos> = 2
-    for target, bos_id in ((fixed, 1), (fixed, 0), (fresh, pick(rng, 2, 5))):
-        got = as_array(call(shift_right, target.clone(), bos_id), "decoder input")
-        B, T = target.shape
-        if got.shape == (B, T + 1):
-            raise Wrong(
-                f"decoder input has shape {got.shape}: it must keep the target's length T={T}. "
-                "Put <bos> in front and drop the LAST target token (nothing is predicted after <eos>)."
-            )
-        got = expect_shape(got, (B, T), "decoder input")
-        expected = torch.cat([torch.full((B, 1), bos_id), target[:, :-1]], dim=1).numpy()
-        if np.array_equal(got, expected):
-            continue
-        if np.array_equal(got, target.numpy()):
-            raise Wrong("the decoder input equals the target: not shifted, so the decoder would see the token it must predict")
-        if np.array_equal(got, torch.cat([target[:, 1:], torch.full((B, 1), bos_id)], dim=1).numpy()):
-            raise Wrong("you shifted LEFT: the decoder input must be <bos> followed by the target without its last token")
-        if np.array_equal(got, torch.cat([torch.full((B, 1), bos_id), target[:, 1:]], dim=1).numpy()):
-            raise Wrong("you overwrote the first target token with <bos>: shift instead, <bos> followed by target[:, :-1]")
-        if np.array_equal(got[:, 1:], expected[:, 1:]) and not np.array_equal(got[:, 0], expected[:, 0]):
-            raise Wrong(f"the first decoder input must be <bos> (bos_id={bos_id}), got {got[:, 0].astype(int).tolist()}")
-        expect_close(got, expected, "decoder input")
-    return "position t of the decoder sees <bos> and the target up to t - 1, and learns to predict target[t]."
+@checker("assemble a pre-LN block")
+def check_pre_ln_block(pre_ln_block) -> str:
+    """Check ``pre_ln_block(block, x, mask) -> (B, T, d_model)`` against ``block(x, mask=mask)``."""
+    expect_callable(pre_ln_block, "pre_ln_block")
+    rng = fresh_rng()  # after the fixed case, a block of a size and with weights no one has seen before
+    heads, d_k = pick(rng, 1, 4, {2}), pick(rng, 2, 6, {4})
+    fresh = (pick(rng, 1, 4, {2}), pick(rng, 2, 8, {5}), heads * d_k, heads, 2 * heads * d_k)
+    for seed, (B, T, d, h, d_ff) in ((60, (2, 5, 8, 2, 16)), (int(rng.integers(2**62)), fresh)):
+        torch.manual_seed(seed)
+        block = TransformerBlock(d, h, d_ff).double().eval()
+        with torch.no_grad():
+            for ln in (block.ln1, block.ln3):  # non-trivial LayerNorm scales, so a skipped norm shows
+                ln.weight.uniform_(0.5, 1.5)
+                ln.bias.uniform_(-0.5, 0.5)
+        g = torch.Generator().manual_seed(seed + 1)
+        x = 2.0 + torch.randn(B, T, d, generator=g, dtype=torch.float64)  # (B, T, d_model)
+        mask = causal_mask(T)  # (T, T)
+        what = f"pre_ln_block(block, x {(B, T, d)}, mask {(T, T)})"
+        whole = Shortcut(block, "forward", "block(x, mask=mask), the whole block")
+        with torch.no_grad():
+            got = expect_shape(call(pre_ln_block, block, x.clone(), mask, what=what, shortcuts=[whole]), (B, T, d), what)
+            expected = block(x, mask=mask).numpy()
+            if not np.allclose(got, expected, atol=1e-6):
+                for name, wrong in _block_variants(block, x, mask).items():
+                    if np.allclose(got, wrong.numpy(), atol=1e-6):
+                        raise Wrong(_BLOCK_MESSAGES[name])
+                expect_close(got, expected, what)
+    return "your block equals attention.TransformerBlock: LN, attention, residual; LN, FFN, residual."

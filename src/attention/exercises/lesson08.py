@@ -1,138 +1,129 @@
-"""Checkers for notebooks/08_efficient_attention.ipynb: one online-softmax step, the size of a KV cache.
+"""Checker for notebooks/08_real_attention.ipynb: find the head where one word looks most at another.
 
-Taught in notebooks/08_efficient_attention.ipynb.
+Taught in notebooks/08_real_attention.ipynb.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from ..efficient import online_softmax_update
-from ..kv_cache import kv_cache_bytes
-from ._core import Wrong, as_array, as_count, checker, expect_callable, expect_close, fresh_rng, pick
-from ._run import Shortcut, call
+from ._core import Wrong, checker, expect_callable, fresh_rng, fresh_torch, pick
+from ._run import call
 
-_UPDATE = [
-    Shortcut("attention", "online_softmax_update", "the library's online_softmax_update"),
-    Shortcut("attention", "online_softmax", "the library's online_softmax"),
-]
-_BYTES = [Shortcut("attention", "kv_cache_bytes", "the library's kv_cache_bytes")]
-
-NEG_INF = float("-inf")
+_TOKENS = ["[CLS]", "the", "dog", "chased", "the", "ball", "because", "it", "was", "bored", "[SEP]"]
+_WORDS = ["the", "dog", "cat", "chased", "ball", "because", "it", "was", "bored", "sat", "on", "mat", "and", "ran"]
 
 
-def _states():
-    """(running_max, running_sum, chunk) cases: the first chunk, a chunk with a new max, one without."""
-    g = torch.Generator().manual_seed(8)
-    chunk = torch.randn(3, 4, generator=g, dtype=torch.float64) * 3  # (rows, C)
-    yield (
-        "the first chunk (running max -inf, running sum 0)",
-        torch.full((3,), NEG_INF, dtype=torch.float64),
-        torch.zeros(3, dtype=torch.float64),
-        chunk,
-    )
-    m = torch.tensor([-5.0, 0.5, 20.0], dtype=torch.float64)  # row 0: the chunk raises the max; row 2: it does not
-    yield "a later chunk", m, torch.tensor([1.5, 2.0, 1.0], dtype=torch.float64), chunk
-    yield (
-        "large scores",
-        torch.tensor([900.0, 1000.0, 0.0], dtype=torch.float64),
-        torch.ones(3, dtype=torch.float64),
-        chunk + 1000,
-    )
-    rng = fresh_rng()  # then sizes and numbers no one has seen before
-    R, C = pick(rng, 2, 7, {3}), pick(rng, 2, 9, {4})
-    chunk = torch.from_numpy(rng.normal(size=(R, C)) * 3 + rng.uniform(-50, 50))  # (R, C)
-    m = chunk.amax(-1) + torch.from_numpy(rng.uniform(-5, 5, size=R))  # some rows raise the max, some do not
-    s = torch.from_numpy(rng.uniform(0.5, 3.0, size=R))
-    m[0], s[0] = NEG_INF, 0.0  # one row starts here
-    yield f"a fresh case with {R} rows and chunks of {C}", m, s, chunk
+@dataclass
+class _Case:
+    attentions: torch.Tensor  # (L, h, T, T)
+    tokens: list[str]
+    query: str
+    key: str
+    answer: tuple[int, int]  # where the first `query` looks most at the first `key`
+    decoy: tuple[int, int]  # where `key` looks most at `query`: the wrong direction
+    later: tuple[int, int] | None  # where a LATER occurrence of `query` looks even more at `key`
 
 
-@checker("one step of the online softmax")
-def check_online_softmax_update(update) -> str:
-    """Check ``update(running_max (R,), running_sum (R,), chunk (R, C)) -> (new_max (R,), new_sum (R,))``."""
-    expect_callable(update, "online_softmax_update")
-    for what, m, s, x in _states():
-        R = x.shape[0]
-        result = call(update, m.clone(), s.clone(), x.clone(), shortcuts=_UPDATE)
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise Wrong(f"return a tuple (new_max, new_sum), got {type(result).__name__}")
-        want_m, want_s = online_softmax_update(m, s, x)
-        got_m, got_s = as_array(result[0], "new_max"), as_array(result[1], "new_sum")
-        if got_m.shape != (R,) or got_s.shape != (R,):
-            raise Wrong(
-                f"for {what} with {R} rows, new_max and new_sum should have shape ({R},), got {got_m.shape} and {got_s.shape}"
-            )
-        if np.allclose(got_m, x.amax(-1).numpy()) and not np.allclose(got_m, want_m.numpy()):
-            raise Wrong("new_max is the chunk's max only: it must be the max of the running max AND the chunk's max")
-        expect_close(got_m, want_m.numpy(), f"new_max for {what}")
-        if not np.isfinite(got_s).all():
-            raise Wrong(
-                f"new_sum for {what} is {got_s.round(3).tolist()}: subtract new_max (not the old running max, which can be -inf) "
-                "inside exp, so every exponent is <= 0"
-            )
-        safe = want_m.masked_fill(torch.isneginf(want_m), 0.0)
-        chunk_part = torch.exp(x - safe[:, None]).sum(-1)
-        mistakes = {
-            "the old sum was not rescaled: multiply running_sum by exp(running_max - new_max) before adding": s + chunk_part,
-            "the rescale factor is upside down: use exp(running_max - new_max), which is <= 1": s * torch.exp(safe - m)
-            + chunk_part,
-            "exp of raw scores overflows for large scores: subtract new_max inside exp (and rescale the old sum)": s
-            + torch.exp(x).sum(-1),
-            "the chunk's exponentials must be relative to new_max too: exp(chunk - new_max[:, None]), not the chunk's own max": s
-            * torch.exp(m - safe)
-            + torch.exp(x - x.amax(-1, keepdim=True)).sum(-1),
-        }
-        for message, wrong in mistakes.items():
-            if np.allclose(got_s, wrong.numpy()) and not np.allclose(got_s, want_s.numpy()):
-                raise Wrong(message)
-        expect_close(got_s, want_s.numpy(), f"new_sum for {what}", atol=1e-6 * float(want_s.abs().max()))
-    return "your update keeps the running max and the rescaled sum exactly like attention.online_softmax_update."
+def _plant(attentions, where, row: int, col: int, weight: float) -> None:
+    T = attentions.shape[-1]
+    attentions[where][row] = torch.full((T,), (1 - weight) / (T - 1))
+    attentions[where][row, col] = weight
 
 
-def _byte_cases():
-    yield from [(3, 1000, 12, 5, 64, 4), (1, 4096, 32, 32, 128, 2), (7, 9, 11, 1, 16, 2)]  # first: every factor distinct
-    rng = fresh_rng()  # then two no one has seen before
-    for _ in range(2):
-        yield (
-            int(rng.integers(1, 17)),
-            int(rng.integers(1, 8193)),
-            int(rng.integers(1, 49)),
-            int(rng.integers(1, 17)),
-            int(rng.choice([32, 64, 80, 96, 128])),
-            int(rng.choice([1, 2, 4])),
+def _fixed_case() -> _Case:
+    """Random (3, 4, T, T) weights with one planted strongest "it" -> "dog" head and a decoy "dog" -> "it" head."""
+    torch.manual_seed(7)
+    L, h, T = 3, 4, len(_TOKENS)
+    attentions = torch.softmax(torch.randn(L, h, T, T), dim=-1)  # (L, h, T, T)
+    it, dog = _TOKENS.index("it"), _TOKENS.index("dog")
+    _plant(attentions, (2, 1), it, dog, 0.95)  # the right answer: row "it", column "dog"
+    _plant(attentions, (1, 3), dog, it, 0.98)  # the wrong direction: row "dog", column "it"
+    return _Case(attentions, list(_TOKENS), "it", "dog", (2, 1), (1, 3), None)
+
+
+def _fresh_case(rng: np.random.Generator) -> _Case:
+    """A sentence, a model size and planted heads no one has seen before; the query word occurs twice."""
+    L, h = pick(rng, 2, 7, {3}), pick(rng, 3, 13, {4})  # not the fixed case's 3 layers of 4 heads
+    query, key = (str(w) for w in rng.choice(_WORDS, size=2, replace=False))
+    others = [str(w) for w in rng.choice([w for w in _WORDS if w not in (query, key)], size=int(rng.integers(4, 9)))]
+    words = others + [query, key]
+    words = [words[i] for i in rng.permutation(len(words))] + [query]  # the query word again, later
+    tokens = ["[CLS]", *words, "[SEP]"]
+    T = len(tokens)
+    attentions = torch.softmax(torch.randn(L, h, T, T, generator=fresh_torch(rng)), dim=-1)  # (L, h, T, T)
+    heads = [divmod(int(i), h) for i in rng.choice(np.arange(h, L * h), size=3, replace=False)]  # not in layer 0
+    q, k, q_later = tokens.index(query), tokens.index(key), T - 2
+    _plant(attentions, heads[0], q, k, 0.9)
+    _plant(attentions, heads[1], k, q, 0.97)
+    _plant(attentions, heads[2], q_later, k, 0.99)
+    return _Case(attentions, tokens, query, key, heads[0], heads[1], heads[2])
+
+
+def _read_pair(result, case: _Case) -> tuple[int, int]:
+    L, h = case.attentions.shape[:2]
+    if isinstance(result, float) or (isinstance(result, torch.Tensor) and result.numel() == 1 and result.is_floating_point()):
+        raise Wrong(
+            f"you returned a weight ({float(result):.3f}), not where it is: use argmax() to get the position "
+            "of the largest weight, then divmod it into (layer, head)"
         )
+    if (isinstance(result, torch.Tensor) and result.numel() == 1) or isinstance(result, (int, np.integer)):
+        flat = int(result)
+        if flat == case.answer[0] * h + case.answer[1]:
+            raise Wrong(f"you returned the flat index {flat}: turn it into (layer, head) with divmod({flat}, num_heads={h})")
+        raise Wrong(f"return a pair (layer, head), got the single number {flat}")
+    try:
+        layer, head = (int(x) for x in result)
+    except (TypeError, ValueError, RuntimeError):
+        raise Wrong(f"return a pair (layer, head) of ints, got {result!r:.60}") from None
+    return layer, head
 
 
-@checker("how big is the KV cache?")
-def check_kv_cache_bytes(cache_bytes) -> str:
-    """Check ``cache_bytes(batch, seq_len, num_layers, num_kv_heads, head_dim, bytes_per_value) -> int``."""
-    expect_callable(cache_bytes, "kv_cache_bytes")
-    for args in _byte_cases():
-        batch, seq_len, num_layers, num_kv_heads, head_dim, nbytes = args
-        described = f"batch={batch}, seq_len={seq_len}, num_layers={num_layers}, num_kv_heads={num_kv_heads}, head_dim={head_dim}"
-        what = f"my_cache_bytes({', '.join(map(str, args))})"
-        got = as_count(call(cache_bytes, *args, what=what, shortcuts=_BYTES), f"the number of bytes {what} returned")
-        want = int(kv_cache_bytes(*args))
-        if got == want:
-            continue
-        mistakes = [
-            (Fraction(want, 2), "the cache holds keys AND values: multiply by 2"),
-            (Fraction(want, nbytes), f"you counted numbers, not bytes: multiply by bytes_per_value={nbytes}"),
-            (Fraction(want * 8), "that is bits, not bytes: don't multiply by 8"),
-            (Fraction(want, num_layers), f"every layer keeps its own keys and values: multiply by num_layers={num_layers}"),
-            (Fraction(want, batch), f"every sequence in the batch has its own cache: multiply by batch={batch}"),
-            (Fraction(want, num_kv_heads), f"each of the num_kv_heads={num_kv_heads} key/value heads is cached: multiply by it"),
-            (
-                Fraction(want, num_layers * num_kv_heads),
-                f"multiply by num_layers={num_layers} AND num_kv_heads={num_kv_heads}: every layer caches every kv head",
-            ),
-        ]
-        for value, message in mistakes:
-            if got == value:
-                raise Wrong(f"for {described}: {message}")
-        raise Wrong(f"for {described}, bytes_per_value={nbytes} you return {got} bytes, expected {want}")
-    return "your count matches attention.kv_cache_bytes: 2 (K and V) x batch x seq_len x layers x kv heads x head_dim x bytes."
+def _diagnose(layer: int, head: int, case: _Case) -> None:
+    L, h = case.attentions.shape[:2]
+    q, k = case.tokens.index(case.query), case.tokens.index(case.key)
+    if (layer, head) == case.decoy:
+        raise Wrong(
+            f"you found where '{case.key}' looks at '{case.query}': row = the query (the word doing the looking), "
+            "column = the key, so read attentions[:, :, tokens.index(query), tokens.index(key)]"
+        )
+    if (layer, head) == case.later:
+        raise Wrong(
+            f"'{case.query}' occurs twice in {case.tokens} and you used a later one: take the first occurrence, "
+            "tokens.index(query)"
+        )
+    flat = case.answer[0] * h + case.answer[1]
+    if (layer, head) == divmod(flat, L) and L != h:
+        raise Wrong(
+            f"you divided the flat index {flat} by the number of layers ({L}): divmod(index, num_heads), "
+            f"with num_heads = attentions.shape[1] = {h}"
+        )
+    if (head, layer) == case.answer:
+        raise Wrong(f"layer and head are swapped: you returned ({layer}, {head}), the order is (layer, head)")
+    if (layer, head) == tuple(int(x) for x in divmod(int(case.attentions[:, :, q, k].argmin()), h)):
+        raise Wrong("that is the head with the SMALLEST weight: use argmax, not argmin")
+    if not (0 <= layer < L and 0 <= head < h):
+        raise Wrong(f"({layer}, {head}) is not a head of these weights: they have {L} layers of {h} heads")
+    raise Wrong(
+        f"({layer}, {head}) is not it: there '{case.query}' gives '{case.key}' "
+        f"{float(case.attentions[layer, head, q, k]):.3f}, but another head gives it "
+        f"{float(case.attentions[case.answer][q, k]):.3f}"
+    )
+
+
+@checker("find the head where one word looks at another")
+def check_find_head(find_head) -> str:
+    """Check ``find_head(attentions (L, h, T, T), tokens, query, key) -> (layer, head)``."""
+    expect_callable(find_head, "find_head")
+    rng = fresh_rng()
+    for case in (_fixed_case(), _fresh_case(rng), _fresh_case(rng)):
+        L, h, T, _ = case.attentions.shape
+        what = f"find_head(attentions {(L, h, T, T)}, {len(case.tokens)} tokens, {case.query!r}, {case.key!r})"
+        result = call(find_head, case.attentions.clone(), list(case.tokens), case.query, case.key, what=what)
+        layer, head = _read_pair(result, case)
+        if (layer, head) != case.answer:
+            _diagnose(layer, head, case)
+    return "layer 2, head 1 is where 'it' looks most at 'dog' in the test weights (and the right head in two fresh cases)."

@@ -37,7 +37,7 @@ def _rope_mistakes(x: np.ndarray, positions: np.ndarray) -> dict[str, np.ndarray
         "you turned every pair clockwise: the second coordinate is a*sin + b*cos, the first a*cos - b*sin "
         "(counter-clockwise, like multiplying by e^{i angle})": _turn(x, even, odd, angles, sign=-1.0),
         "you paired feature i with feature i + d/2 (the 'rotate_half' layout of Hugging Face's LLaMA): this lesson "
-        "pairs neighbours (0, 1), (2, 3), ... as in lesson 06": _turn(x, i, i + d // 2, angles),
+        "pairs neighbours (0, 1), (2, 3), ... as in lesson 05": _turn(x, i, i + d // 2, angles),
         "every pair turns by the same angle: pair i must turn by position * 10000^(-2i/d), the first pair fastest": _turn(
             x, even, odd, np.repeat(positions[:, None], d // 2, axis=1).astype(float)
         ),
@@ -81,7 +81,7 @@ def check_rope(rope) -> str:
     rng = fresh_rng()  # then a case nobody has seen, with sizes unlike the fixed ones
     T, half = pick(rng, 2, 12, avoid=(5, 6, 3)), pick(rng, 2, 12, avoid=(4, 8, 1))
     fresh = fresh_torch(rng)
-    cases.append((torch.randn(T, 2 * half, generator=fresh, dtype=torch.float64), torch.randint(0, 200, (T,), generator=fresh)))
+    cases.append((torch.randn(T, 2 * half, generator=fresh, dtype=torch.float64), torch.randint(0, 32, (T,), generator=fresh)))
     for x, positions in cases:
         T, d = x.shape
         result = call(rope, x.clone(), positions.clone())
@@ -91,10 +91,10 @@ def check_rope(rope) -> str:
         if not np.isfinite(got).all():
             raise Wrong(f"for x of shape {(T, d)} your answer contains NaN or inf")
         want = apply_rope(x, positions).numpy()
-        if np.allclose(got, want, rtol=0, atol=1e-5):
+        if np.allclose(got, want, rtol=0, atol=3e-5):  # float32 answers: round-off of angles up to 40 rad
             continue
         for message, wrong in _rope_mistakes(x.numpy(), positions.numpy().astype(float)).items():
-            if np.allclose(got, wrong, rtol=0, atol=1e-5):
+            if np.allclose(got, wrong, rtol=0, atol=3e-5):
                 raise Wrong(message)
         if np.allclose(np.linalg.norm(got, axis=1), np.linalg.norm(x.numpy(), axis=1), atol=1e-5):
             raise Wrong(

@@ -1,6 +1,6 @@
-"""Checkers for notebooks/11_attention_at_work_images.ipynb: an object's patches, DETR's matching cost.
+"""Checkers for notebooks/11_attention_everywhere.ipynb: pooling past orders, cutting images into patches.
 
-Taught in notebooks/11_attention_at_work_images.ipynb.
+Taught in notebooks/11_attention_everywhere.ipynb.
 """
 
 from __future__ import annotations
@@ -8,131 +8,104 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..detection import box_iou, matching_cost
-from ..scenes import SceneObject, box_patches
-from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, pick
-from ._run import call
+from ..recommend import taste_query
+from ..softmax import softmax
+from ..vision import image_to_patches
+from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, is_close, pick
+from ._loops import expect_no_loops
+from ._run import Shortcut, call
 
-# (top, left, size) boxes in a 16 x 16 image with 4 x 4 patches: inside one patch, across patch edges,
-# ending exactly on a patch edge (the next patch is NOT touched), and touching the image border
-_BOXES = ((4, 4, 4), (1, 2, 5), (5, 9, 7), (0, 0, 4), (2, 12, 4), (10, 3, 6), (12, 12, 4), (6, 0, 3))
-
-
-@checker("the patches an object covers")
-def check_object_patches(object_patches) -> str:
-    """Check ``object_patches(top, left, size, image_size, patch_size) -> (N,)`` booleans against box_patches."""
-    expect_callable(object_patches, "object_patches")
-    rng = fresh_rng()  # the fixed boxes, then boxes in an image nobody has seen (a patch size and grid unlike theirs)
-    patch, grid_size = pick(rng, 2, 7, avoid=(4, 3)), pick(rng, 3, 7, avoid=(4,))
-    fresh_size = patch * grid_size
-    fresh_boxes = []
-    for _ in range(4):
-        size = pick(rng, 1, fresh_size)
-        fresh_boxes.append((pick(rng, 0, fresh_size - size + 1), pick(rng, 0, fresh_size - size + 1), size))
-    for image_size, patch_size, boxes in ((16, 4, _BOXES), (12, 3, _BOXES), (fresh_size, patch, tuple(fresh_boxes))):
-        grid = image_size // patch_size
-        N = grid * grid
-        for top, left, size in boxes:
-            if top + size > image_size or left + size > image_size:
-                continue
-            what = f"object_patches(top={top}, left={left}, size={size}, image_size={image_size}, patch_size={patch_size})"
-            got = as_array(call(object_patches, top, left, size, image_size, patch_size), what)
-            if got.shape == (grid, grid):
-                raise Wrong(f"{what} has shape {got.shape}: flatten the (row, column) grid row by row into ({N},)")
-            expected = box_patches(SceneObject("red", "square", top, left, size), image_size, patch_size)
-            numbers = np.flatnonzero(expected)
-            if got.shape == numbers.shape and got.shape != (N,) and np.array_equal(got, numbers):
-                raise Wrong(
-                    f"{what} returned the patch numbers {numbers.tolist()}: right patches, but return a True/False "
-                    f"vector of length N = {N} instead (True for each patch the box overlaps)"
-                )
-            got = expect_shape(got, (N,), what)
-            if not np.isin(got, (0.0, 1.0)).all():
-                odd = got[~np.isin(got, (0.0, 1.0))][:3].tolist()
-                raise Wrong(f"{what} should hold True/False (or 1/0) for each patch, got values like {odd}")
-            got = got.astype(bool)
-            if np.array_equal(got, expected):
-                continue
-            if np.array_equal(got, expected.reshape(grid, grid).T.reshape(-1)):
-                raise Wrong(
-                    f"{what}: your patches are numbered column by column; number them row by row (patch = row * grid + column)"
-                )
-            rows = np.arange(grid) * patch_size
-            bottom, right = top + size, left + size
-            loose_r = (rows <= bottom) & (rows + patch_size >= top)
-            loose_c = (rows <= right) & (rows + patch_size >= left)
-            if np.array_equal(got, (loose_r[:, None] & loose_c[None, :]).reshape(-1)):
-                raise Wrong(
-                    f"{what}: a box that ends exactly on a patch edge does not reach the next patch. Pixels "
-                    f"{top}..{bottom - 1} are covered, so a patch starting at pixel {bottom} is not: use < , not <="
-                )
-            corner = np.zeros(N, dtype=bool)
-            corner[(top // patch_size) * grid + left // patch_size] = True
-            if np.array_equal(got, corner) and corner.sum() != expected.sum():
-                raise Wrong(
-                    f"{what}: you marked only the patch of the top-left corner, but the box spans "
-                    f"{int(expected.sum())} patches (every patch it overlaps, even a little)"
-                )
-            missing, extra = np.flatnonzero(expected & ~got).tolist(), np.flatnonzero(got & ~expected).tolist()
-            raise Wrong(
-                f"{what}: patches {missing} are missing and {extra} should not be there (expected "
-                f"{np.flatnonzero(expected).tolist()})"
-            )
-    return "your patches match attention.box_patches: now we can ask how much of a word's attention lands on them."
+_POOL = [
+    Shortcut("attention", "taste_query", "the library's taste_query"),
+    Shortcut("attention", "recommend", "the library's recommend"),
+]
+_PATCHES = [Shortcut("attention", "image_to_patches", "the library's image_to_patches")]
 
 
-def _match_inputs(seed: int, Q: int = 4, T: int = 3, C: int = 5):
-    g = torch.Generator().manual_seed(seed)
-    logits = 2 * torch.randn(Q, C + 1, generator=g)  # (Q, C + 1): the last class is "no object"
-    boxes = 0.2 + 0.6 * torch.rand(Q, 4, generator=g)  # (Q, 4) cx, cy, w, h
-    classes = torch.randperm(C, generator=g)[:T]  # (T,)
-    targets = 0.2 + 0.6 * torch.rand(T, 4, generator=g)  # (T, 4)
-    return logits, boxes, classes, targets
-
-
-@checker("DETR's matching cost")
-def check_matching_cost(cost_fn) -> str:
-    """Check ``cost_fn(class_logits (Q, C+1), boxes (Q, 4), target_classes (T,), target_boxes (T, 4)) -> (Q, T)``."""
-    expect_callable(cost_fn, "matching_cost")
-    rng = fresh_rng()  # the fixed cases, then one nobody has seen
-    fresh = (int(rng.integers(2**31)), (pick(rng, 2, 9, avoid=(4, 5, 3)), pick(rng, 1, 5, avoid=(3, 2))))
-    for seed, (Q, T) in ((0, (4, 3)), (1, (5, 2)), (2, (3, 3)), fresh):
-        logits, boxes, classes, targets = _match_inputs(seed, Q, T)
-        what = f"the cost for {Q} queries and {T} objects"
-        got = as_array(call(cost_fn, logits.clone(), boxes.clone(), classes.clone(), targets.clone()), what)
-        if got.shape == (T, Q) and T != Q:
-            raise Wrong(f"{what} has shape {got.shape} = (objects, queries): put one ROW per query, one column per object")
-        got = expect_shape(got, (Q, T), what)
-        if np.isnan(got).any():
-            raise Wrong(f"{what} contains NaN")
-        expected = matching_cost(logits, boxes, classes, targets).numpy()
-        if np.allclose(got, expected, atol=1e-5):
+@checker("pool my past orders")
+def check_pool_orders(pool_orders) -> str:
+    """Check ``pool_orders(past (T_h, d), context (d,)) -> (query (d,), weights (T_h,))``."""
+    expect_callable(pool_orders, "pool_orders")
+    rng, fresh = np.random.default_rng(9), fresh_rng()
+    for i, (T_h, d) in enumerate(((4, 5), (7, 3), *((pick(fresh, 2, 10, {4, 7}), pick(fresh, 2, 10, {5, 3})) for _ in "ab"))):
+        rng = rng if i < 2 else fresh  # two fixed cases, then two no one has seen before
+        past = rng.uniform(-1, 1, size=(T_h, d))
+        context = rng.uniform(-2, 2, size=d)
+        result = call(pool_orders, past.copy(), context.copy(), shortcuts=_POOL)
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise Wrong(f"return a tuple (query, weights), got {type(result).__name__}")
+        first, second = as_array(result[0], "the query"), as_array(result[1], "the weights")
+        expected_q, expected_w = taste_query(past, np.arange(T_h), context=context)
+        if is_close(first, expected_q) and is_close(second, expected_w):
             continue
-        prob = logits.softmax(-1)[:, classes]  # (Q, T)
-        l1 = (boxes[:, None, :] - targets[None, :, :]).abs().sum(-1)  # (Q, T)
-        iou = box_iou(boxes[:, None, :], targets[None, :, :])  # (Q, T)
+        if first.shape == (T_h,) and second.shape == (d,) and T_h != d:
+            raise Wrong("you returned (weights, query): the order is (query, weights)")
+        if first.shape == (T_h, d):
+            raise Wrong(
+                f"the query has shape {first.shape}: you weighted each order but did not add them up. "
+                "Sum over the orders: weights @ past gives shape (d,)"
+            )
+        query = expect_shape(first, (d,), f"query for past {past.shape}")
+        weights = expect_shape(second, (T_h,), f"weights for past {past.shape}")
+        if not np.isclose(weights.sum(), 1.0):
+            raise Wrong(f"the weights should sum to 1 (softmax over the past orders), yours sum to {weights.sum():.4f}")
+        if np.allclose(weights, 1.0 / T_h):
+            raise Wrong("every past order got the same weight: that is a plain average, not attention. Score the orders first.")
+        if np.allclose(weights, softmax(past @ context)):
+            raise Wrong(f"the weights are right up to the scale: divide the scores by sqrt(d) = sqrt({d}) before the softmax")
+        if T_h != d and np.allclose(weights, softmax(past @ context / np.sqrt(T_h))):
+            raise Wrong(
+                f"you divided by sqrt(T_h) = sqrt({T_h}), the number of past orders: divide by sqrt(d) = sqrt({d}), "
+                "the length of one flavour vector (past.shape[1])"
+            )
+        expect_close(weights, expected_w, f"weights for past {past.shape}")
+        if np.allclose(query, past[int(weights.argmax())]):
+            raise Wrong("the query is just the highest-weighted order: take the weighted sum of ALL past orders")
+        if np.allclose(query, past.mean(0)) or np.allclose(query, past.sum(0)):
+            raise Wrong(
+                "the query ignores the weights (a plain average or sum of the orders): weight each order by its "
+                "attention weight, weights @ past"
+            )
+        expect_close(query, expected_q, f"query for past {past.shape}")
+    return "your taste query pools the past orders with attention, just like attention.taste_query."
+
+
+@checker("cut an image into patches")
+def check_patchify(patchify) -> str:
+    """Check ``patchify(images (B, H, W), patch_size) -> (B, N, patch_size**2)`` against the library."""
+    expect_callable(patchify, "patchify")
+    expect_no_loops(patchify, "patchify", "Reshape to (B, H/p, p, W/p, p), permute the axes, and reshape again.")
+    square = torch.arange(2 * 8 * 8, dtype=torch.float32).reshape(2, 8, 8)
+    rng = fresh_rng()  # then images that are not square, of a size no one has seen before
+    size = int(rng.integers(2, 5))
+    rows, cols = (int(v) for v in rng.choice(np.arange(1, 6), size=2, replace=False))  # patches per column / row
+    B = pick(rng, 1, 4, {2})
+    pixels = rng.permutation(B * rows * size * cols * size).astype(np.float32)
+    wide = torch.from_numpy(pixels).reshape(B, rows * size, cols * size)
+    for images, p in ((square, 2), (square, 4), (wide, size)):
+        B, H, W = images.shape
+        N = (H // p) * (W // p)
+        what = f"patches of size {p} from images {tuple(images.shape)}"
+        got = expect_shape(
+            call(patchify, images.clone(), p, what=f"patchify(images {(B, H, W)}, {p})", shortcuts=_PATCHES), (B, N, p * p), what
+        )
+        expected = image_to_patches(images, p).numpy()
+        blocks = images.reshape(B, H // p, p, W // p, p)  # (B, rows, p, cols, p)
         mistakes = {
-            "the class term uses the raw scores (logits): turn them into probabilities with a softmax over the classes "
-            "first": -logits[:, classes] + 5 * l1 - 2 * iou,
-            "the softmax runs over the queries (dim 0): take it over the classes, the last axis": -logits.softmax(0)[:, classes]
-            + 5 * l1
-            - 2 * iou,
-            "the class term has the wrong sign: a query that is SURE of the object's class should make the match "
-            "cheaper, so subtract the probability": prob + 5 * l1 - 2 * iou,
-            "the IoU term has the wrong sign: boxes that overlap more should make the match cheaper, so subtract 2 * IoU": -prob
-            + 5 * l1
-            + 2 * iou,
-            "the IoU term is missing: subtract 2 * box_iou(...) as well": -prob + 5 * l1,
-            "the box distance is the mean of the four differences: DETR's L1 distance is their SUM": -prob
-            + 5 * (boxes[:, None, :] - targets[None, :, :]).abs().mean(-1)
-            - 2 * iou,
-            "the box distance is squared (L2): use the L1 distance, the sum of absolute differences": -prob
-            + 5 * ((boxes[:, None, :] - targets[None, :, :]) ** 2).sum(-1)
-            - 2 * iou,
-            "the L1 distance has weight 1: multiply it by 5": -prob + l1 - 2 * iou,
+            "strips": images.reshape(B, N, p * p),
+            "columns first": blocks.permute(0, 3, 1, 2, 4).reshape(B, N, p * p),
+            "transposed": blocks.permute(0, 1, 3, 4, 2).reshape(B, N, p * p),
         }
-        for message, wrong in mistakes.items():
-            if np.allclose(got, wrong.numpy(), atol=1e-5):
-                raise Wrong(message)
-        expect_close(got, expected, what, atol=1e-4)
-    return "your cost matrix matches attention.matching_cost: the Hungarian algorithm can now pick the cheapest pairs."
+        if np.array_equal(got, expected):
+            continue
+        if np.array_equal(got, mistakes["strips"].numpy()):
+            raise Wrong(
+                f"your patch 0 is {got[0, 0].astype(int).tolist()}: pixels of one image ROW, not a {p}x{p} square. "
+                f"Reshape to (B, H/{p}, {p}, W/{p}, {p}) and permute so the two {p}-axes sit next to each other."
+            )
+        if np.array_equal(got, mistakes["columns first"].numpy()):
+            raise Wrong("your patches are numbered column by column: number them row by row (left to right, then down)")
+        if np.array_equal(got, mistakes["transposed"].numpy()):
+            raise Wrong(f"the pixels inside each {p}x{p} patch are transposed: read each patch row by row")
+        expect_close(got, expected, f"patches of size {p}")
+    return "your patches match attention.image_to_patches: each one becomes a token."

@@ -1,140 +1,138 @@
-"""Checkers for notebooks/12_attention_at_work_text.ipynb: the best answer span, mixing generating and copying.
+"""Checkers for notebooks/12_attention_at_work_images.ipynb: an object's patches, DETR's matching cost.
 
-Taught in notebooks/12_attention_at_work_text.ipynb.
+Taught in notebooks/12_attention_at_work_images.ipynb.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import torch
 
+from ..detection import box_iou, matching_cost
+from ..scenes import SceneObject, box_patches
 from ._core import Wrong, as_array, checker, expect_callable, expect_close, expect_shape, fresh_rng, pick
 from ._run import call
 
-
-def _reference_span(start: np.ndarray, end: np.ndarray, max_answer: int) -> tuple[int, int]:
-    best, where = -np.inf, (0, 0)
-    for i in range(len(start)):
-        for j in range(i, min(len(end), i + max_answer)):
-            if start[i] + end[j] > best:
-                best, where = start[i] + end[j], (i, j)
-    return where
+# (top, left, size) boxes in a 16 x 16 image with 4 x 4 patches: inside one patch, across patch edges,
+# ending exactly on a patch edge (the next patch is NOT touched), and touching the image border
+_BOXES = ((4, 4, 4), (1, 2, 5), (5, 9, 7), (0, 0, 4), (2, 12, 4), (10, 3, 6), (12, 12, 4), (6, 0, 3))
 
 
-def _span_cases() -> list[tuple[np.ndarray, np.ndarray, int, str]]:
-    rng = fresh_rng()  # the random cases are new every time: no table of last time's answers can pass
-    cases = [
-        # the best end on its own comes before the best start: taking two separate argmaxes gives end < start
-        (np.array([0.0, 0.1, 3.0, 0.2, 1.0, 0.0]), np.array([0.0, 4.0, 0.5, 0.3, 2.0, 0.1]), 4, "end-before-start"),
-        # the best pair is longer than max_answer words
-        (np.array([5.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 0.0, 0.0, 6.0, 3.0]), 3, "too-long"),
-        # the answer is exactly max_answer words long (end = start + max_answer - 1 is allowed, + max_answer is not)
-        (np.array([0.0, 4.0, 0.0, 0.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0, 2.0, 5.0, 0.0]), 3, "edge"),
-        # a one-word answer
-        (np.array([0.0, 0.0, 6.0, 0.0]), np.array([0.0, 0.0, 6.0, 0.0]), 4, "one-word"),
-    ]
-    for _ in range(6):
-        T = int(rng.integers(5, 12))
-        cases.append((rng.normal(size=T), rng.normal(size=T), int(rng.integers(1, 5)), "random"))
-    return cases
-
-
-@checker("the best answer span")
-def check_best_span(best_span) -> str:
-    """Check ``best_span(start_scores (T,), end_scores (T,), max_answer) -> (start, end)``."""
-    expect_callable(best_span, "best_span")
-    for start, end, max_answer, kind in _span_cases():
-        what = f"best_span for {len(start)} passage words with max_answer={max_answer}"
-        result = call(best_span, start.copy(), end.copy(), max_answer)
-        pair = as_array(result, what)
-        if pair.shape != (2,):
-            raise Wrong(f"{what}: return two positions (start, end), got {type(result).__name__} of shape {pair.shape}")
-        if not np.all(pair == np.round(pair)):
-            raise Wrong(f"{what}: return the word positions (integers), got {pair.tolist()}; positions, not scores")
-        i, j = (int(v) for v in pair)
-        expected = _reference_span(start, end, max_answer)
-        if (i, j) == expected:
-            continue
-        if (j, i) == expected:
-            raise Wrong(f"{what}: you returned (end, start) = ({i}, {j}); return (start, end)")
-        if j < i:
-            raise Wrong(
-                f"{what}: your answer ends (word {j}) before it starts (word {i}). Taking the best start and the "
-                "best end separately can do that: score every PAIR start <= end and keep the best pair"
-            )
-        if j >= i + max_answer:
-            if j - i + 1 == max_answer + 1:
+@checker("the patches an object covers")
+def check_object_patches(object_patches) -> str:
+    """Check ``object_patches(top, left, size, image_size, patch_size) -> (N,)`` booleans against box_patches."""
+    expect_callable(object_patches, "object_patches")
+    rng = fresh_rng()  # the fixed boxes, then boxes in an image nobody has seen (a patch size and grid unlike theirs)
+    patch, grid_size = pick(rng, 2, 7, avoid=(4, 3)), pick(rng, 3, 7, avoid=(4,))
+    fresh_size = patch * grid_size
+    fresh_boxes = []
+    for _ in range(4):
+        size = pick(rng, 1, fresh_size)
+        fresh_boxes.append((pick(rng, 0, fresh_size - size + 1), pick(rng, 0, fresh_size - size + 1), size))
+    for image_size, patch_size, boxes in ((16, 4, _BOXES), (12, 3, _BOXES), (fresh_size, patch, tuple(fresh_boxes))):
+        grid = image_size // patch_size
+        N = grid * grid
+        for top, left, size in boxes:
+            if top + size > image_size or left + size > image_size:
+                continue
+            what = f"object_patches(top={top}, left={left}, size={size}, image_size={image_size}, patch_size={patch_size})"
+            got = as_array(call(object_patches, top, left, size, image_size, patch_size), what)
+            if got.shape == (grid, grid):
+                raise Wrong(f"{what} has shape {got.shape}: flatten the (row, column) grid row by row into ({N},)")
+            expected = box_patches(SceneObject("red", "square", top, left, size), image_size, patch_size)
+            numbers = np.flatnonzero(expected)
+            if got.shape == numbers.shape and got.shape != (N,) and np.array_equal(got, numbers):
                 raise Wrong(
-                    f"{what}: your span {i}..{j} has {j - i + 1} words, one more than max_answer={max_answer}: "
-                    "the end must satisfy end < start + max_answer"
+                    f"{what} returned the patch numbers {numbers.tolist()}: right patches, but return a True/False "
+                    f"vector of length N = {N} instead (True for each patch the box overlaps)"
                 )
-            raise Wrong(f"{what}: your span {i}..{j} is {j - i + 1} words long, more than max_answer={max_answer}")
-        raise Wrong(
-            f"{what} ({kind} case): you returned ({i}, {j}) with score {start[i] + end[j]:.3f}, but "
-            f"({expected[0]}, {expected[1]}) scores {start[expected[0]] + end[expected[1]]:.3f}"
-        )
-    return "your spans match: the best start-end pair with the start first and at most max_answer words."
+            got = expect_shape(got, (N,), what)
+            if not np.isin(got, (0.0, 1.0)).all():
+                odd = got[~np.isin(got, (0.0, 1.0))][:3].tolist()
+                raise Wrong(f"{what} should hold True/False (or 1/0) for each patch, got values like {odd}")
+            got = got.astype(bool)
+            if np.array_equal(got, expected):
+                continue
+            if np.array_equal(got, expected.reshape(grid, grid).T.reshape(-1)):
+                raise Wrong(
+                    f"{what}: your patches are numbered column by column; number them row by row (patch = row * grid + column)"
+                )
+            rows = np.arange(grid) * patch_size
+            bottom, right = top + size, left + size
+            loose_r = (rows <= bottom) & (rows + patch_size >= top)
+            loose_c = (rows <= right) & (rows + patch_size >= left)
+            if np.array_equal(got, (loose_r[:, None] & loose_c[None, :]).reshape(-1)):
+                raise Wrong(
+                    f"{what}: a box that ends exactly on a patch edge does not reach the next patch. Pixels "
+                    f"{top}..{bottom - 1} are covered, so a patch starting at pixel {bottom} is not: use < , not <="
+                )
+            corner = np.zeros(N, dtype=bool)
+            corner[(top // patch_size) * grid + left // patch_size] = True
+            if np.array_equal(got, corner) and corner.sum() != expected.sum():
+                raise Wrong(
+                    f"{what}: you marked only the patch of the top-left corner, but the box spans "
+                    f"{int(expected.sum())} patches (every patch it overlaps, even a little)"
+                )
+            missing, extra = np.flatnonzero(expected & ~got).tolist(), np.flatnonzero(got & ~expected).tolist()
+            raise Wrong(
+                f"{what}: patches {missing} are missing and {extra} should not be there (expected "
+                f"{np.flatnonzero(expected).tolist()})"
+            )
+    return "your patches match attention.box_patches: now we can ask how much of a word's attention lands on them."
 
 
-def _mix_inputs(seed: int, T_out: int = 4, T_in: int = 5, W: int = 4, V: int = 10):
-    rng = np.random.default_rng(seed)
-    p_gen = rng.uniform(0.1, 0.9, size=T_out)
-    words = rng.dirichlet(np.ones(W), size=T_out)  # (T_out, W) rows sum to 1
-    copy = rng.dirichlet(np.ones(T_in), size=T_out)  # (T_out, T_in) rows sum to 1
-    src = rng.integers(W, V, size=T_in)
-    src[-1] = src[0]  # the same token twice in the input: its copy weights must add up
-    return p_gen, words, copy, src, V
+def _match_inputs(seed: int, Q: int = 4, T: int = 3, C: int = 5):
+    g = torch.Generator().manual_seed(seed)
+    logits = 2 * torch.randn(Q, C + 1, generator=g)  # (Q, C + 1): the last class is "no object"
+    boxes = 0.2 + 0.6 * torch.rand(Q, 4, generator=g)  # (Q, 4) cx, cy, w, h
+    classes = torch.randperm(C, generator=g)[:T]  # (T,)
+    targets = 0.2 + 0.6 * torch.rand(T, 4, generator=g)  # (T, 4)
+    return logits, boxes, classes, targets
 
 
-def _reference_mix(p_gen, words, copy, src, V):
-    out = np.zeros((len(p_gen), V))
-    out[:, : words.shape[1]] = p_gen[:, None] * words
-    for t in range(len(p_gen)):
-        for i, token in enumerate(src):
-            out[t, token] += (1 - p_gen[t]) * copy[t, i]
-    return out
-
-
-@checker("mix generating and copying")
-def check_mix(mix) -> str:
-    """Check ``mix(p_gen (T_out,), word_probs (T_out, W), copy (T_out, T_in), src (T_in,), vocab_size) -> (T_out, V)``."""
-    expect_callable(mix, "mix")
+@checker("DETR's matching cost")
+def check_matching_cost(cost_fn) -> str:
+    """Check ``cost_fn(class_logits (Q, C+1), boxes (Q, 4), target_classes (T,), target_boxes (T, 4)) -> (Q, T)``."""
+    expect_callable(cost_fn, "matching_cost")
     rng = fresh_rng()  # the fixed cases, then one nobody has seen
-    fresh = (int(rng.integers(2**31)), (pick(rng, 2, 8, avoid=(4, 3)), pick(rng, 2, 9, avoid=(5, 7))))
-    for seed, (T_out, T_in) in ((0, (4, 5)), (1, (3, 7)), fresh):
-        p_gen, words, copy, src, V = _mix_inputs(seed, T_out, T_in)
-        what = f"mix for {T_out} output steps, {T_in} input tokens and {V} tokens in all"
-        got = expect_shape(call(mix, p_gen.copy(), words.copy(), copy.copy(), src.copy(), V), (T_out, V), what)
+    fresh = (int(rng.integers(2**31)), (pick(rng, 2, 9, avoid=(4, 5, 3)), pick(rng, 1, 5, avoid=(3, 2))))
+    for seed, (Q, T) in ((0, (4, 3)), (1, (5, 2)), (2, (3, 3)), fresh):
+        logits, boxes, classes, targets = _match_inputs(seed, Q, T)
+        what = f"the cost for {Q} queries and {T} objects"
+        got = as_array(call(cost_fn, logits.clone(), boxes.clone(), classes.clone(), targets.clone()), what)
+        if got.shape == (T, Q) and T != Q:
+            raise Wrong(f"{what} has shape {got.shape} = (objects, queries): put one ROW per query, one column per object")
+        got = expect_shape(got, (Q, T), what)
         if np.isnan(got).any():
             raise Wrong(f"{what} contains NaN")
-        expected = _reference_mix(p_gen, words, copy, src, V)
-        if np.allclose(got, expected, atol=1e-6):
+        expected = matching_cost(logits, boxes, classes, targets).numpy()
+        if np.allclose(got, expected, atol=1e-5):
             continue
-        by_position = np.zeros((T_out, V))
-        by_position[:, : words.shape[1]] = p_gen[:, None] * words
-        by_position[:, :T_in] += (1 - p_gen[:, None]) * copy
-        overwritten = np.zeros((T_out, V))
-        overwritten[:, : words.shape[1]] = p_gen[:, None] * words
-        overwritten[:, src] = (1 - p_gen[:, None]) * copy  # the last duplicate wins
+        prob = logits.softmax(-1)[:, classes]  # (Q, T)
+        l1 = (boxes[:, None, :] - targets[None, :, :]).abs().sum(-1)  # (Q, T)
+        iou = box_iou(boxes[:, None, :], targets[None, :, :])  # (Q, T)
         mistakes = {
-            "you added each copy weight to the token NUMBERED like its input position (copy[:, i] onto token i): add it "
-            "onto the token the input holds there, src[i]": by_position,
-            f"the input holds token {src[0]} twice (positions 0 and {T_in - 1}) and your result keeps only one of its copy "
-            "weights: ADD the weights (+=, np.add.at or scatter_add), don't overwrite": overwritten,
-            "generating and copying are swapped: p_gen is the share of GENERATING (word_probs), 1 - p_gen the share of "
-            "copying": _reference_mix(1 - p_gen, words, copy, src, V),
-            "the copy weights are not multiplied by (1 - p_gen)": _reference_mix(
-                p_gen, words, copy / (1 - p_gen[:, None]), src, V
-            ),
-            "the word probabilities are not multiplied by p_gen": _reference_mix(p_gen, words / p_gen[:, None], copy, src, V),
+            "the class term uses the raw scores (logits): turn them into probabilities with a softmax over the classes "
+            "first": -logits[:, classes] + 5 * l1 - 2 * iou,
+            "the softmax runs over the queries (dim 0): take it over the classes, the last axis": -logits.softmax(0)[:, classes]
+            + 5 * l1
+            - 2 * iou,
+            "the class term has the wrong sign: a query that is SURE of the object's class should make the match "
+            "cheaper, so subtract the probability": prob + 5 * l1 - 2 * iou,
+            "the IoU term has the wrong sign: boxes that overlap more should make the match cheaper, so subtract 2 * IoU": -prob
+            + 5 * l1
+            + 2 * iou,
+            "the IoU term is missing: subtract 2 * box_iou(...) as well": -prob + 5 * l1,
+            "the box distance is the mean of the four differences: DETR's L1 distance is their SUM": -prob
+            + 5 * (boxes[:, None, :] - targets[None, :, :]).abs().mean(-1)
+            - 2 * iou,
+            "the box distance is squared (L2): use the L1 distance, the sum of absolute differences": -prob
+            + 5 * ((boxes[:, None, :] - targets[None, :, :]) ** 2).sum(-1)
+            - 2 * iou,
+            "the L1 distance has weight 1: multiply it by 5": -prob + l1 - 2 * iou,
         }
         for message, wrong in mistakes.items():
-            if np.allclose(got, wrong, atol=1e-6):
+            if np.allclose(got, wrong.numpy(), atol=1e-5):
                 raise Wrong(message)
-        sums = got.sum(-1)
-        if not np.allclose(sums, 1.0, atol=1e-5):
-            raise Wrong(
-                f"{what}: each row is a probability distribution over all {V} tokens and should sum to 1; "
-                f"yours sum to {np.round(sums, 3).tolist()}"
-            )
-        expect_close(got, expected, what, atol=1e-5)
-    return "your mixture matches: p_gen of the words plus (1 - p_gen) of the pointer's weights, added onto their tokens."
+        expect_close(got, expected, what, atol=1e-4)
+    return "your cost matrix matches attention.matching_cost: the Hungarian algorithm can now pick the cheapest pairs."
