@@ -66,12 +66,12 @@ class Lesson:
 # Which lessons each plan covers, and its breaks (after which lesson, minutes, label).
 PLANS = {
     "Half day: 00-03": (["00", "01", "02", "03"], [("01", 15, "break")]),
-    "Full day: 00-06": (
-        ["00", "01", "02", "03", "04", "05", "06"],
-        [("02", 15, "break"), ("03", 60, "lunch"), ("05", 15, "break")],
+    "Full day, or day 1 of two: 00-05": (
+        ["00", "01", "02", "03", "04", "05"],
+        [("02", 15, "break"), ("03", 60, "lunch"), ("04", 15, "break")],
     ),
-    "Two days, day 1: 00-04": (["00", "01", "02", "03", "04"], [("02", 15, "break"), ("03", 60, "lunch")]),
-    "Two days, day 2: 05-09": (["05", "06", "07", "08", "09"], [("06", 15, "break"), ("07", 60, "lunch")]),
+    "Two days, day 2: 06-10": (["06", "07", "08", "09", "10"], [("07", 15, "break"), ("08", 60, "lunch")]),
+    "A third half day: 11-13": (["11", "12", "13"], [("11", 15, "break")]),
 }
 
 

@@ -142,12 +142,26 @@ def test_check_mode_reports_without_writing(tmp_path, capsys):
     assert setup_cell.main(["--check", str(path)]) == 0
 
 
+def test_ignore_comment_becomes_a_tag_learners_do_not_see():
+    nb = lesson_notebook()
+    nb.cells.append(new_code_cell("# NBVAL_IGNORE_OUTPUT\n\nprint(accuracy)"))
+    nb.cells.append(new_code_cell("print('# NBVAL_IGNORE_OUTPUT')  # not a marker: not the first line"))
+    assert setup_cell.apply_ignore_tags(nb) is True
+    marked, other = nb.cells[-2], nb.cells[-1]
+    assert marked.source == "print(accuracy)" and marked.metadata["tags"] == ["nbval-ignore-output"]
+    assert "tags" not in other.metadata
+    assert setup_cell.apply_ignore_tags(nb) is False  # once is enough
+
+
 COURSE_NOTEBOOKS = setup_cell.course_notebooks()
 
 
 @pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=[p.name for p in COURSE_NOTEBOOKS])
 def test_every_course_notebook_starts_with_the_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
+    assert not any(c.source.startswith("# NBVAL_") for c in nb.cells if c.cell_type == "code"), (
+        f"{path.name}: nbval markers are cell tags (run python -m scripts.setup_cell)"
+    )
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert first_code.source == setup_cell.CELL_SOURCE, (
         f"{path.name}: first code cell is not the current Colab set-up cell; run `python -m scripts.setup_cell` and re-execute"
