@@ -68,8 +68,9 @@ def run(*args, env: dict | None = None, check: bool = True) -> int:
     return code
 
 
-def notebooks(pattern: str = "notebooks/[0-9][0-9]_*.ipynb") -> list[str]:
-    return sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern))
+def notebooks(patterns: tuple[str, ...] = ("notebooks/[0-9][0-9]_*.ipynb", "notebooks/zh/[0-9][0-9]_*.ipynb")) -> list[str]:
+    """Every lesson: the English edition, then the Chinese one (notebooks/zh/)."""
+    return [str(p.relative_to(ROOT)) for pattern in patterns for p in sorted(ROOT.glob(pattern))]
 
 
 # ---------------------------------------------------------------- the environment

@@ -2,7 +2,8 @@
 
 Reads the committed solution notebooks ``notebooks/NN_*.ipynb`` and writes
 ``learner/NN_*.ipynb`` (a sibling of notebooks/, so relative paths such as
-``../data`` still work). In every code cell tagged ``solution`` the lines from
+``../data`` still work); the Chinese edition ``notebooks/zh/NN_*.ipynb`` goes to
+``learner/zh/``, with its banner in Chinese. In every code cell tagged ``solution`` the lines from
 ``# BEGIN SOLUTION`` to ``# END SOLUTION`` (inclusive) become one
 ``raise NotImplementedError("your code here")`` at the indentation of the
 BEGIN line. Outputs and execution counts are cleared, and a short banner is put
@@ -68,6 +69,18 @@ BANNER = """> **Learner edition** of `notebooks/{name}`, made by `make learner`.
 > version with your answers in it."""
 
 
+ZH_BANNER = """> `notebooks/zh/{name}` 的**学员版**，由 `make learner` 生成。
+> 每个练习单元格里写着 `raise NotImplementedError("your code here")`：把这一行换成你的代码并运行，再运行下面的检查器
+> 单元格：它会说“还没做完”“有误”（并指出错在哪里）或“完成”。卡住了？展开**提示**，或对照 `notebooks/zh/{name}` 里的答案。
+> 你的作业是安全的：`make learner` 从不覆盖你运行过或改过的学员版。课程更新时它会告诉你；`make learner FORCE=1`
+> 会先把你的版本存进 `learner/zh/backup/`，再写入新版本，并把你的答案带过去。"""
+
+
+def is_chinese(source: Path) -> bool:
+    """A notebook of the Chinese edition (notebooks/zh/)."""
+    return Path(source).parent.name == "zh"
+
+
 class LearnerError(ValueError):
     """A solution notebook breaks the exercise conventions; the message names the file and the cell."""
 
@@ -108,8 +121,11 @@ def _fingerprint(nb) -> str:
     return hashlib.sha256(json.dumps(cells, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def learner_edition(nb, name: str):
-    """Return the learner edition of solution notebook ``nb`` (file name ``name``, e.g. "02_scaled_dot_product.ipynb")."""
+def learner_edition(nb, name: str, chinese: bool = False):
+    """Return the learner edition of solution notebook ``nb`` (file name ``name``, e.g. "02_scaled_dot_product.ipynb").
+
+    ``chinese``: the notebook is the Chinese edition's (notebooks/zh/): the banner is in Chinese.
+    """
     match = NOTEBOOK_NAME.match(name)
     lesson = int(match["number"]) if match else 0
     nb = copy.deepcopy(nb)
@@ -143,11 +159,11 @@ def learner_edition(nb, name: str):
             f"{name}: {exercises} exercise(s) (code cells tagged 'solution'); "
             f"lesson {lesson:02d} needs at least {min_exercises(lesson)}"
         )
-    banner = nbformat.v4.new_markdown_cell(BANNER.format(name=name), metadata={"tags": [BANNER_TAG]})
+    banner = nbformat.v4.new_markdown_cell((ZH_BANNER if chinese else BANNER).format(name=name), metadata={"tags": [BANNER_TAG]})
     if "id" in banner:  # nbformat >= 4.5 wants cell ids; a fixed one keeps the output reproducible
         banner["id"] = BANNER_TAG
     nb.cells.insert(0, banner)
-    nb.metadata["learner_edition"] = {"source": f"notebooks/{name}", "fingerprint": _fingerprint(nb)}
+    nb.metadata["learner_edition"] = {"source": f"notebooks/{'zh/' if chinese else ''}{name}", "fingerprint": _fingerprint(nb)}
     return nb
 
 
@@ -220,7 +236,7 @@ def carry_answers(old, edition) -> list[str]:
 
 def write_learner(source: Path, out_dir: Path, force: bool = False, fresh: bool = False) -> Outcome:
     """Write the learner edition of ``source`` into ``out_dir`` without ever losing what a learner wrote there."""
-    edition = learner_edition(nbformat.read(source, as_version=4), source.name)
+    edition = learner_edition(nbformat.read(source, as_version=4), source.name, chinese=is_chinese(source))
     nbformat.validate(edition)
     target = out_dir / source.name
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -286,18 +302,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fresh", action="store_true", help="with --force: start over, without carrying answers over")
     args = parser.parse_args(argv)
-    sources = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    sources = args.notebooks or (
+        sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
+    )
     if not sources:
         print("no notebooks found", file=sys.stderr)
         return 1
     failures = []
     for source in sources:
         try:
-            outcome = write_learner(source, args.out, force=args.force, fresh=args.fresh)
+            out = args.out / "zh" if is_chinese(source) else args.out  # learner/zh/ beside learner/, as in notebooks/
+            outcome = write_learner(source, out, force=args.force, fresh=args.fresh)
         except LearnerError as error:
             failures.append(str(error))
             continue
-        target = args.out / source.name
+        target = out / source.name
         first = {
             "written": f"wrote   {target}",
             "unchanged": f"wrote   {target} (unchanged)",

@@ -66,6 +66,36 @@ if "google.colab" in sys.modules:
         sys.path.insert(0, f"{{course}}/src")  # import attention now, without restarting the runtime
     os.chdir(f"{{course}}/notebooks")  # relative paths such as ../data work as on your own machine'''
 
+# The Chinese edition's cell (notebooks/zh/): the same install, then two lines that run everywhere: the checkers
+# answer in Chinese, and matplotlib draws Chinese labels with the course's own CJK font (no system font needed).
+ZH_CELL_SOURCE = (
+    CELL_SOURCE.replace(
+        "# Set-up for Google Colab: installs the course there (a minute or two).\n",
+        "# 在 Google Colab 上安装课程（一两分钟）；其他地方跳过这一段。\n",
+    )
+    .replace(
+        "# Anywhere else this cell does nothing.\n",
+        "# 最后两行在任何地方都运行：检查器用中文回答，图里的中文用课程自带的字体。\n",
+    )
+    .replace(
+        'os.chdir(f"{course}/notebooks")  # relative paths such as ../data work as on your own machine',
+        'os.chdir(f"{course}/notebooks/zh")  # 和在自己电脑上一样，从 notebooks/zh 出发',
+    )
+    + """
+
+import os
+
+from attention.fonts import use_chinese_font
+
+use_chinese_font()  # 图里的中文用课程自带的字体，不依赖系统字体
+os.environ["ATTENTION_LANG"] = "zh"  # 检查器用中文回答"""
+)
+
+
+def cell_source_for(path) -> str:
+    """The set-up cell a notebook gets: the Chinese edition's for notebooks/zh/, the English one otherwise."""
+    return ZH_CELL_SOURCE if Path(path).parent.name == "zh" else CELL_SOURCE
+
 
 def _requirement_name(requirement: str) -> str:
     """The normalised project name of a requirement string ("Foo_Bar[x]>=1" -> "foo-bar")."""
@@ -94,16 +124,16 @@ def _is_setup_cell(cell) -> bool:
     return TAG in cell.get("metadata", {}).get("tags", [])
 
 
-def apply_setup_cell(nb) -> bool:
-    """Make :data:`CELL_SOURCE` the notebook's first code cell (insert, update or move it); return True if changed."""
+def apply_setup_cell(nb, source: str = CELL_SOURCE) -> bool:
+    """Make ``source`` (the set-up cell) the notebook's first code cell (insert, update or move it); True if changed."""
     from nbformat.v4 import new_code_cell
 
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    if code and _is_setup_cell(code[0]) and code[0].source == CELL_SOURCE and len([c for c in code if _is_setup_cell(c)]) == 1:
+    if code and _is_setup_cell(code[0]) and code[0].source == source and len([c for c in code if _is_setup_cell(c)]) == 1:
         return False
     nb.cells = [cell for cell in nb.cells if not _is_setup_cell(cell)]
     first_code = next((i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"), len(nb.cells))
-    cell = new_code_cell(CELL_SOURCE, metadata={"tags": [TAG]})
+    cell = new_code_cell(source, metadata={"tags": [TAG]})
     if nb.get("nbformat_minor", 0) >= 5:
         cell["id"] = TAG
     else:
@@ -136,7 +166,10 @@ def apply_ignore_tags(nb) -> bool:
 
 
 def course_notebooks(root: Path = ROOT) -> list[Path]:
-    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    """Every lesson, English (notebooks/NN_*.ipynb) and Chinese (notebooks/zh/NN_*.ipynb)."""
+    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+        (root / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for path in args.notebooks or course_notebooks():
         nb = nbformat.read(path, as_version=4)
-        setup_changed = apply_setup_cell(nb)
+        setup_changed = apply_setup_cell(nb, cell_source_for(path))
         if not (apply_ignore_tags(nb) | setup_changed):
             continue
         stale.append(path)
@@ -163,7 +196,11 @@ def main(argv: list[str] | None = None) -> int:
             nbformat.write(nb, path)
             print(f"updated {path} (re-execute it: make notebooks NB={path})")
     if args.check and stale:
-        print("the Colab set-up cell is missing or outdated, or a '# NBVAL_IGNORE_OUTPUT' comment is not a tag, in: " + ", ".join(map(str, stale)), file=sys.stderr)
+        print(
+            "the Colab set-up cell is missing or outdated, or a '# NBVAL_IGNORE_OUTPUT' comment is not a tag, in: "
+            + ", ".join(map(str, stale)),
+            file=sys.stderr,
+        )
         print("run: python -m scripts.setup_cell, then re-execute those notebooks", file=sys.stderr)
         return 1
     return 0

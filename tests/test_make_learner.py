@@ -307,3 +307,15 @@ def test_course_notebooks_have_valid_learner_editions_without_answers(path):
         assert "SOLUTION" not in stub.source and "NotImplementedError" in stub.source
         answer = make_learner.stub_solution(solution.source, path.name)
         assert stub.source == answer
+
+
+def test_the_chinese_edition_goes_to_learner_zh_with_a_chinese_banner(tmp_path, capsys):
+    (tmp_path / "zh").mkdir()
+    source = tmp_path / "zh" / "02_demo.ipynb"
+    nbformat.write(two_exercises(), source)
+    out = tmp_path / "learner"
+    assert make_learner.main(["--out", str(out), str(source)]) == 0
+    written = nbformat.read(out / "zh" / "02_demo.ipynb", as_version=4)
+    assert "学员版" in written.cells[0].source and "notebooks/zh/02_demo.ipynb" in written.cells[0].source
+    assert written.metadata["learner_edition"]["source"] == "notebooks/zh/02_demo.ipynb"
+    assert not (out / "02_demo.ipynb").exists()

@@ -163,7 +163,7 @@ def test_every_course_notebook_starts_with_the_setup_cell(path):
         f"{path.name}: nbval markers are cell tags (run python -m scripts.setup_cell)"
     )
     first_code = next(c for c in nb.cells if c.cell_type == "code")
-    assert first_code.source == setup_cell.CELL_SOURCE, (
+    assert first_code.source == setup_cell.cell_source_for(path), (
         f"{path.name}: first code cell is not the current Colab set-up cell; run `python -m scripts.setup_cell` and re-execute"
     )
 
