@@ -33,6 +33,8 @@ CONSTRAINTS = ROOT / "constraints.txt"
 EXTRAS = "notebooks,dev"
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+# Notebooks run side by side, one whole notebook per worker (--dist loadfile: a notebook's cells share one kernel).
+PARALLEL = ["-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"]
 LEARNER_CHECK = ROOT / "build" / "learner-check"  # throw-away learner editions for tests; learner/ is the learners' own
 # A CPU unlike this one (see TOOLING-NOTES): torch's plain C++ kernels, MKL's compatible code path, oneDNN SSE4.1.
 # `test` re-runs every notebook under it, so a stored output or a claim that holds only on this machine fails here.
@@ -242,14 +244,16 @@ def test(args) -> None:
     if not chromium():
         print("no Chromium: the browser tests will be skipped (`make browser` installs it on Debian/Ubuntu)")
     started = time.perf_counter()
-    unit_and_nbval = run(PY, "-m", "pytest", "tests", *NBVAL, *notebooks(), check=False)
+    unit = run(PY, "-m", "pytest", "tests", check=False)
+    native = run(PY, "-m", "pytest", *PARALLEL, *NBVAL, *notebooks(), check=False)
     other_cpu = nbval_cpu(args, check=False)
     learners = learner_test(args, check=False)
     print(f"make test: {time.perf_counter() - started:.0f} s")
     failed = [
         name
         for name, code in (
-            ("unit tests and notebooks", unit_and_nbval),
+            ("unit tests", unit),
+            ("notebooks", native),
             ("notebooks on a simulated other CPU", other_cpu),
             ("learner editions", learners),
         )
@@ -268,14 +272,14 @@ def unit(args) -> None:
 @command("Execute every notebook and compare with its stored outputs")
 def nbval(args) -> None:
     env()
-    run(PY, "-m", "pytest", *NBVAL, *notebooks())
+    run(PY, "-m", "pytest", *PARALLEL, *NBVAL, *notebooks())
 
 
 @command("The same on a simulated other CPU (torch's plain kernels, MKL's compatible path): catches machine-only outputs")
 def nbval_cpu(args, check: bool = True) -> int:
     env()
     print("simulated CPU:", " ".join(f"{k}={v}" for k, v in OTHER_CPU.items()))
-    return run(PY, "-m", "pytest", "-p", "no:cacheprovider", *NBVAL, *notebooks(), env=OTHER_CPU, check=check)
+    return run(PY, "-m", "pytest", "-p", "no:cacheprovider", *PARALLEL, *NBVAL, *notebooks(), env=OTHER_CPU, check=check)
 
 
 @command("Generate fresh learner editions and run them top to bottom (checkers say 'not done yet')")
@@ -283,7 +287,9 @@ def learner_test(args, check: bool = True) -> int:
     env()
     shutil.rmtree(LEARNER_CHECK, ignore_errors=True)
     run(PY, "-m", "scripts.make_learner", "--out", LEARNER_CHECK)
-    return run(PY, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", LEARNER_CHECK, check=check)
+    return run(
+        PY, "-m", "pytest", *PARALLEL, "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", LEARNER_CHECK, check=check
+    )
 
 
 def chromium() -> str | None:
