@@ -72,7 +72,11 @@ def test_test_runs_every_part_and_fails_if_any_fails(monkeypatch):
     monkeypatch.setattr(tasks, "learner_test", lambda args, check=True: ran.append("learner") or 0)
     with pytest.raises(SystemExit, match="notebooks on a simulated other CPU"):
         tasks.test(None)
-    assert ran == ["pytest", "other cpu", "learner"]  # a failure does not skip the parts after it
+    assert ran == ["pytest", "pytest", "other cpu", "learner"]  # a failure does not skip the parts after it
+
+
+def test_notebooks_run_side_by_side_one_whole_notebook_per_worker():
+    assert tasks.PARALLEL[-2:] == ["--dist", "loadfile"]  # cells of one notebook share one kernel: never split them
 
 
 def test_the_simulated_cpu_changes_torch_kernels_and_matmuls():
