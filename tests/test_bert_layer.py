@@ -147,3 +147,40 @@ def test_minilm_layer_matches_and_sentence_embedding_matches_sentence_transforme
 def test_sentence_embedding_bad_input(texts):
     with pytest.raises(ValueError, match="texts"):
         sentence_embedding(texts)
+
+
+def embedding_of(bert, ids):
+    with torch.no_grad():
+        return torch.nn.functional.normalize(bert(input_ids=ids).last_hidden_state.mean(1), dim=-1)[0]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_ablation_effects_match_one_ablation_at_a_time(seed):
+    from attention.bert_layer import _ablation_effects
+
+    bert = tiny_bert(seed)
+    ids = torch.randint(1, 50, (1, 8), generator=torch.Generator().manual_seed(seed))
+    base = embedding_of(bert, ids)
+    effects = _ablation_effects(bert, ids)
+    assert effects.shape == (3, 4)
+    for layer in range(3):
+        for head in range(4):
+            with ablate_head(bert, layer, head):
+                expected = 1 - float(base @ embedding_of(bert, ids))
+            assert abs(float(effects[layer, head]) - expected) < 1e-5
+    assert not bert.encoder.layer[0].attention.output.dense._forward_pre_hooks  # hooks removed
+
+
+def test_head_ablation_effects_on_minilm():
+    from attention import head_ablation_effects
+
+    text = "The animal was tired."
+    effects = head_ablation_effects(text)
+    assert effects.shape == (6, 12) and (effects > -1e-6).all()
+    base = sentence_embedding([text])[0]
+    for layer, head in [(0, 0), (3, 1), (5, 11)]:
+        with ablate_head(load_pretrained().model, layer, head):
+            expected = 1 - float(base @ sentence_embedding([text])[0])
+        assert abs(float(effects[layer, head]) - expected) < 1e-5
+    with pytest.raises(ValueError, match="text"):
+        head_ablation_effects("")

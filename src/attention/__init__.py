@@ -4,7 +4,7 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 """
 
 from .alibi import alibi_attention, alibi_bias, alibi_slopes
-from .bert_layer import ablate_head, load_bert_attention, sentence_embedding
+from .bert_layer import ablate_head, head_ablation_effects, load_bert_attention, sentence_embedding
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
 from .captioning import Captioner, CaptionerConfig
 from .dates import CharVocab, DateBatch, DateTask, format_date
@@ -142,6 +142,7 @@ __all__ = [
     "pretrained_attention",
     "ablate_head",
     "attention_rollout",
+    "head_ablation_effects",
     "load_bert_attention",
     "sentence_embedding",
     "Recommendation",

@@ -101,3 +101,49 @@ def sentence_embedding(texts: list[str]) -> torch.Tensor:
     real = encoded["attention_mask"].unsqueeze(-1).to(tokens.dtype)  # (B, T, 1): 1 = token, 0 = padding
     mean = (tokens * real).sum(1) / real.sum(1)  # (B, d_model)
     return torch.nn.functional.normalize(mean, dim=-1)  # (B, d_model), length 1
+
+
+def head_ablation_effects(text: str) -> torch.Tensor:
+    """How far the sentence embedding of ``text`` moves when each head alone is switched off: ``(layers, heads)``.
+
+    Taught in notebooks/08_real_attention.ipynb. Entry ``[l, h]`` is ``1 - cos`` between the embedding
+    (:func:`sentence_embedding`) and the embedding with head ``h`` of layer ``l`` ablated, as
+    :func:`ablate_head` does. Faster than 72 runs: the layers below ``l`` do not change, so each
+    layer's heads run as one batch, one copy per head, from that layer up.
+    """
+    from .pretrained import _check_text, load_pretrained
+
+    _check_text("text", text)
+    loaded = load_pretrained()
+    ids = loaded.tokenizer(text, return_tensors="pt", truncation=False)["input_ids"]  # (1, T)
+    if ids.shape[1] > loaded.max_tokens:
+        raise ValueError(f"text is {ids.shape[1]} tokens long, the model accepts {loaded.max_tokens}")
+    return _ablation_effects(loaded.model, ids)
+
+
+def _ablation_effects(model, ids: torch.Tensor) -> torch.Tensor:
+    """The unchecked core of :func:`head_ablation_effects` for one unpadded sequence ``ids`` ``(1, T)``."""
+    layers, heads = _bert_layers(model), int(model.config.num_attention_heads)
+    with torch.no_grad():
+        out = model(input_ids=ids, output_hidden_states=True)
+        base = torch.nn.functional.normalize(out.last_hidden_state.mean(1), dim=-1)  # (1, d_model)
+        d_k = out.last_hidden_state.shape[-1] // heads
+        keep = 1 - torch.eye(heads).repeat_interleave(d_k, dim=1)  # (h, d_model): copy i loses head i
+        effects = []
+        for first in range(len(layers)):
+            x = out.hidden_states[first].expand(heads, -1, -1)  # (1, T, d) -> (h, T, d): one copy per head
+            w_o = layers[first].attention.output.dense
+
+            def drop(module, args):
+                return (args[0] * keep[:, None, :].to(args[0].dtype),)  # (h, T, d_model): zero one head per copy
+
+            hook = w_o.register_forward_pre_hook(drop)
+            try:
+                for layer in layers[first:]:
+                    x = layer(x)
+                    x = x[0] if isinstance(x, tuple) else x  # (h, T, d_model)
+            finally:
+                hook.remove()
+            pooled = torch.nn.functional.normalize(x.mean(1), dim=-1)  # (h, d_model)
+            effects.append(1 - pooled @ base[0])  # (h,)
+    return torch.stack(effects)  # (layers, heads)
