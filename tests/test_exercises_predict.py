@@ -77,3 +77,19 @@ def test_choice_misuse():
         check_choice("x", "a", "c", ["a", "b"], why="")
     with pytest.raises(ValueError, match="choices"):
         check_choice("x", "a", "a", ["a"], why="")
+
+
+def _stub():
+    raise NotImplementedError("your code here")
+
+
+def test_a_prediction_written_as_a_function():
+    why = "the decoder copies the answer."
+    assert check_choice("x", lambda: "falls", "falls", CHOICES, why=why).passed
+    assert check_choice("x", lambda: "rises", "falls", CHOICES, why=why).status == "wrong"
+    assert check_choice("x", _stub, "falls", CHOICES, why=why).status == "todo"  # the learner edition's stub
+    crashed = check_choice("x", lambda: {}["spicy"], "falls", CHOICES, why=why)
+    assert crashed.status == "wrong" and "KeyError" in crashed.message
+    assert check_prediction("x", lambda: 0.2, 0.12, **ARGS).passed
+    assert check_prediction("x", _stub, 0.12, **ARGS).status == "todo"
+    assert check_prediction("x", lambda: "high", 0.12, **ARGS).status == "wrong"

@@ -4,6 +4,7 @@ Every public name is importable from here, e.g. ``from attention import softmax`
 """
 
 from .alibi import alibi_attention, alibi_bias, alibi_slopes
+from .bert_layer import ablate_head, head_ablation_effects, load_bert_attention, sentence_embedding
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
 from .captioning import Captioner, CaptionerConfig
 from .dates import CharVocab, DateBatch, DateTask, format_date
@@ -38,6 +39,7 @@ from .positional_decoder import PositionalDecoder, PositionalDecoderConfig
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .qa import ReaderConfig, SpanReader
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
+from .rollout import attention_rollout
 from .rope import apply_rope, rope_frequencies
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
 from .scenes import (
@@ -138,6 +140,11 @@ __all__ = [
     "make_offline",
     "model_view_offline",
     "pretrained_attention",
+    "ablate_head",
+    "attention_rollout",
+    "head_ablation_effects",
+    "load_bert_attention",
+    "sentence_embedding",
     "Recommendation",
     "centre_features",
     "recommend",

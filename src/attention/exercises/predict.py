@@ -24,6 +24,18 @@ def _number(value, what: str) -> float:
     return number
 
 
+def _resolve(prediction):
+    """A prediction may be written as a function that returns it (so a learner's stub does not stop "Run all")."""
+    if not callable(prediction):
+        return prediction, None
+    try:
+        return prediction(), None
+    except NotImplementedError:
+        return None, None
+    except Exception as error:  # noqa: BLE001 - any crash is reported to the learner, not raised
+        return None, f"your prediction raised {type(error).__name__}: {error}"
+
+
 def check_prediction(
     exercise: str,
     prediction,
@@ -42,6 +54,9 @@ def check_prediction(
     measured = _number(measured, "measured")
     if not low < high or tolerance <= 0:
         raise UsageError(f"need low < high and tolerance > 0, got low={low}, high={high}, tolerance={tolerance}")
+    prediction, crash = _resolve(prediction)
+    if crash:
+        return CheckResult(exercise, WRONG, crash)
     if prediction is None or prediction is Ellipsis:
         return CheckResult(exercise, TODO, "write your prediction (a number) before you run the experiment, then run this cell.")
     if isinstance(prediction, bool) or isinstance(prediction, (str, bytes)):
@@ -65,10 +80,17 @@ def check_prediction(
 
 
 def check_choice(exercise: str, prediction, measured: str, choices: Sequence[str], *, why: str) -> CheckResult:
-    """Grade a prediction that is one of a few words (``choices``), e.g. "rises", "falls", "stays"."""
+    """Grade a prediction that is one of a few words (``choices``), e.g. "rises", "falls", "stays".
+
+    ``prediction`` (here and in :func:`check_prediction`) may also be a function of no arguments that returns it;
+    one that raises NotImplementedError (the learner edition's stub) is "not done yet".
+    """
     choices = list(choices)
     if len(choices) < 2 or not all(isinstance(c, str) for c in choices) or measured not in choices:
         raise UsageError(f"choices must be at least two strings including measured={measured!r}, got {choices!r}")
+    prediction, crash = _resolve(prediction)
+    if crash:
+        return CheckResult(exercise, WRONG, crash)
     if prediction is None or prediction is Ellipsis:
         return CheckResult(exercise, TODO, f"write your prediction, one of {choices}, before you run the experiment.")
     if not isinstance(prediction, str) or prediction.strip().lower() not in choices:
