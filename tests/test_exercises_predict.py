@@ -77,3 +77,16 @@ def test_choice_misuse():
         check_choice("x", "a", "c", ["a", "b"], why="")
     with pytest.raises(ValueError, match="choices"):
         check_choice("x", "a", "a", ["a"], why="")
+
+
+def test_a_prediction_function_is_called():
+    def stub():
+        raise NotImplementedError("your code here")
+
+    assert check_choice("x", lambda: "falls", "falls", CHOICES, why="").passed
+    assert check_choice("x", lambda: "rises", "falls", CHOICES, why="").status == "wrong"
+    assert check_choice("x", stub, "falls", CHOICES, why="").status == "todo"
+    assert check_choice("x", lambda: 1 / 0, "falls", CHOICES, why="").status == "wrong"
+    assert check_prediction("x", lambda: 0.5, 0.5, **ARGS).passed
+    assert check_prediction("x", stub, 0.5, **ARGS).status == "todo"
+    assert check_prediction("x", lambda: [][1], 0.5, **ARGS).status == "wrong"

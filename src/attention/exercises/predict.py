@@ -24,6 +24,22 @@ def _number(value, what: str) -> float:
     return number
 
 
+def _written(prediction):
+    """The prediction itself, or what the learner's prediction function returns (``NotImplementedError``: none yet).
+
+    An exercise cell can hold ``def my_prediction(): return ...`` between the solution markers, so that the learner
+    edition's stub (``raise NotImplementedError``) runs without an error; the checker calls it here.
+    """
+    if callable(prediction) and not isinstance(prediction, type):
+        try:
+            return prediction()
+        except NotImplementedError:
+            return None
+        except Exception as error:  # the learner's function crashed: grade it as no valid prediction
+            return f"<{type(error).__name__}>"
+    return prediction
+
+
 def check_prediction(
     exercise: str,
     prediction,
@@ -40,6 +56,7 @@ def check_prediction(
     """
     low, high, tolerance = (_number(v, name) for v, name in ((low, "low"), (high, "high"), (tolerance, "tolerance")))
     measured = _number(measured, "measured")
+    prediction = _written(prediction)
     if not low < high or tolerance <= 0:
         raise UsageError(f"need low < high and tolerance > 0, got low={low}, high={high}, tolerance={tolerance}")
     if prediction is None or prediction is Ellipsis:
@@ -69,6 +86,7 @@ def check_choice(exercise: str, prediction, measured: str, choices: Sequence[str
     choices = list(choices)
     if len(choices) < 2 or not all(isinstance(c, str) for c in choices) or measured not in choices:
         raise UsageError(f"choices must be at least two strings including measured={measured!r}, got {choices!r}")
+    prediction = _written(prediction)
     if prediction is None or prediction is Ellipsis:
         return CheckResult(exercise, TODO, f"write your prediction, one of {choices}, before you run the experiment.")
     if not isinstance(prediction, str) or prediction.strip().lower() not in choices:
