@@ -148,6 +148,12 @@ CLAIMS = [
     Claim("04_multi_head.ipynb", "friend 1 answers where?: accuracy", "acc_where", ">=", "1.0"),
     Claim("04_multi_head.ipynb", "head 0: it -> animal (lecture sentence)", "on_animal", ">", "0.5"),
     Claim("04_multi_head.ipynb", "head 1: it -> street (lecture sentence)", "on_street", ">", "0.5"),
+    Claim(
+        "06_why_attention.ipynb", "no attention: copy accuracy at 2 minus at 16 symbols", "none_short - none_long", ">=", "0.5"
+    ),
+    Claim("06_why_attention.ipynb", "at 16 symbols: additive attention minus no attention", "att_long - none_long", ">=", "0.4"),
+    Claim("06_why_attention.ipynb", "additive attention: copy accuracy at 16 symbols", "att_long", ">=", "0.8"),
+    Claim("06_why_attention.ipynb", "steps looking hardest at their own input (smallest over lengths)", "diagonal", ">=", "0.7"),
     Claim("07_cross_attention.ipynb", "last 20 losses / first 20 losses", "loss_ratio", "<", "0.05"),
     Claim("07_cross_attention.ipynb", "held-out exact-date accuracy", "accuracy", ">=", "0.95"),
     Claim("07_cross_attention.ipynb", "year digits' weight on the input year (layer 0, heads averaged)", "mass", ">=", "0.7"),

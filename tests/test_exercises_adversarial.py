@@ -179,6 +179,10 @@ def best_span(start_scores, end_scores, max_answer):
     return where
 
 
+def additive_scores(query, key, w_q, w_k, v):
+    return torch.tanh((query @ w_q)[:, :, None, :] + (key @ w_k)[:, None, :, :]) @ v
+
+
 def mix(p_gen, word_probs, copy, src, vocab_size):
     out = np.zeros((len(p_gen), vocab_size))
     out[:, : word_probs.shape[1]] = p_gen[:, None] * word_probs
@@ -217,6 +221,7 @@ RIGHT = {
     ex.check_matching_cost: my_matching_cost,
     ex.check_best_span: best_span,
     ex.check_mix: mix,
+    ex.check_additive_scores: additive_scores,
 }
 # Checkers that grade a value the learner wrote (a prediction), not a function: tests/test_exercises_predict.py.
 VALUE_CHECKERS = {ex.check_prediction, ex.check_choice}
@@ -408,6 +413,7 @@ SHORTCUTS = [
         "the library's taste_query",
     ),
     (ex.check_patchify, lambda images, p: attention.image_to_patches(images, p), "image_to_patches"),
+    (ex.check_additive_scores, lambda *a: attention.additive_scores(*a), "the library's additive_scores"),
 ]
 
 

@@ -93,3 +93,16 @@ def test_a_prediction_written_as_a_function():
     assert check_prediction("x", lambda: 0.2, 0.12, **ARGS).passed
     assert check_prediction("x", _stub, 0.12, **ARGS).status == "todo"
     assert check_prediction("x", lambda: "high", 0.12, **ARGS).status == "wrong"
+
+
+def test_a_prediction_function_is_called():
+    def stub():
+        raise NotImplementedError("your code here")
+
+    assert check_choice("x", lambda: "falls", "falls", CHOICES, why="").passed
+    assert check_choice("x", lambda: "rises", "falls", CHOICES, why="").status == "wrong"
+    assert check_choice("x", stub, "falls", CHOICES, why="").status == "todo"
+    assert check_choice("x", lambda: 1 / 0, "falls", CHOICES, why="").status == "wrong"
+    assert check_prediction("x", lambda: 0.5, 0.5, **ARGS).passed
+    assert check_prediction("x", stub, 0.5, **ARGS).status == "todo"
+    assert check_prediction("x", lambda: [][1], 0.5, **ARGS).status == "wrong"

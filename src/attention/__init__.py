@@ -3,6 +3,7 @@
 Every public name is importable from here, e.g. ``from attention import softmax``.
 """
 
+from .additive import AdditiveAttention, additive_attention, additive_scores, dot_scores
 from .alibi import alibi_attention, alibi_bias, alibi_slopes
 from .bert_layer import ablate_head, head_ablation_effects, load_bert_attention, sentence_embedding
 from .block import FeedForward, PositionalEncoding, TransformerBlock, sinusoidal_positions
@@ -39,6 +40,7 @@ from .positional_decoder import PositionalDecoder, PositionalDecoderConfig
 from .pretrained import PretrainedModel, SentenceAttention, load_pretrained, pretrained_attention
 from .qa import ReaderConfig, SpanReader
 from .recommend import Recommendation, centre_features, recommend, score_menu, taste_query
+from .rnn_seq2seq import CopyBatch, CopyTask, Seq2SeqRNN, symbol_accuracy
 from .rollout import attention_rollout
 from .rope import apply_rope, rope_frequencies
 from .scaled_dot_product import scaled_dot_product_attention, scaled_dot_product_attention_np
@@ -192,4 +194,12 @@ __all__ = [
     "answer_accuracy",
     "PositionalDecoder",
     "PositionalDecoderConfig",
+    "AdditiveAttention",
+    "additive_attention",
+    "additive_scores",
+    "dot_scores",
+    "CopyBatch",
+    "CopyTask",
+    "Seq2SeqRNN",
+    "symbol_accuracy",
 ]

@@ -10,6 +10,7 @@ from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
 from .lesson04 import check_count_parameters, check_merge_heads, check_split_heads
 from .lesson05 import check_layer_norm, check_positional_encoding, check_pre_ln_block
+from .lesson06 import check_additive_scores
 from .lesson07 import check_cross_attention, check_padded_cross_weights, check_shift_right
 from .lesson08 import check_find_head
 from .lesson09 import check_kv_cache_bytes, check_online_softmax_update
@@ -26,6 +27,7 @@ __all__ = [
     "check_layer_norm",
     "check_positional_encoding",
     "check_pre_ln_block",
+    "check_additive_scores",
     "check_split_appetite",
     "check_scores",
     "check_soft_lookup",
