@@ -148,6 +148,7 @@ CLAIMS = [
     Claim("04_multi_head.ipynb", "friend 1 answers where?: accuracy", "acc_where", ">=", "1.0"),
     Claim("04_multi_head.ipynb", "head 0: it -> animal (lecture sentence)", "on_animal", ">", "0.5"),
     Claim("04_multi_head.ipynb", "head 1: it -> street (lecture sentence)", "on_street", ">", "0.5"),
+    Claim("04_multi_head.ipynb", "one head of d_k = 32: mean of who?/where? accuracy", "one_acc", "<", "0.8"),
     Claim("07_cross_attention.ipynb", "last 20 losses / first 20 losses", "loss_ratio", "<", "0.05"),
     Claim("07_cross_attention.ipynb", "held-out exact-date accuracy", "accuracy", ">=", "0.95"),
     Claim("07_cross_attention.ipynb", "year digits' weight on the input year (layer 0, heads averaged)", "mass", ">=", "0.7"),
