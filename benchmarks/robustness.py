@@ -148,6 +148,7 @@ CLAIMS = [
     Claim("04_multi_head.ipynb", "friend 1 answers where?: accuracy", "acc_where", ">=", "1.0"),
     Claim("04_multi_head.ipynb", "head 0: it -> animal (lecture sentence)", "on_animal", ">", "0.5"),
     Claim("04_multi_head.ipynb", "head 1: it -> street (lecture sentence)", "on_street", ">", "0.5"),
+    Claim("04_multi_head.ipynb", "one head of d_k = 32: mean of who?/where? accuracy", "one_acc", "<", "0.8"),
     Claim(
         "06_why_attention.ipynb", "no attention: copy accuracy at 2 minus at 16 symbols", "none_short - none_long", ">=", "0.5"
     ),

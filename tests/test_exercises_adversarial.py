@@ -40,6 +40,10 @@ def soft_lookup(query, keys, values, temperature):
     return attention.softmax(keys @ query, temperature=temperature) @ values
 
 
+def temperature_for(scores, share):
+    return (scores[0] - scores[1]) / np.log(share / (1 - share))
+
+
 def attention_weights(Q, K):
     return attention.softmax(Q @ K.T / np.sqrt(Q.shape[-1]), axis=-1)
 
@@ -196,6 +200,7 @@ RIGHT = {
     ex.check_scores: scores,
     ex.check_softmax_temperature: softmax_t,
     ex.check_soft_lookup: soft_lookup,
+    ex.check_temperature_for: temperature_for,
     ex.check_attention_weights: attention_weights,
     ex.check_scaled_dot_product: scaled_dot_product,
     ex.check_self_attention: self_attention,

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from attention import softmax
-from attention.exercises import check_scores, check_soft_lookup, check_softmax_temperature
+from attention.exercises import check_scores, check_soft_lookup, check_softmax_temperature, check_temperature_for
 
 
 def stub(*args):
@@ -133,3 +133,44 @@ def test_stubs_are_todo_and_non_functions_are_errors(check):
     assert repr(check(stub)).startswith("⏳")
     with pytest.raises(ValueError, match="must be a function"):
         check(np.ones(3))
+
+
+def temperature_closed_form(scores, share):
+    return (scores[0] - scores[1]) / np.log(share / (1 - share))
+
+
+def temperature_bisection(scores, share):
+    low, high = 1e-3, 100.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        share_mid = np.exp(scores[0] / mid) / np.exp(scores / mid).sum()
+        low, high = (mid, high) if share_mid > share else (low, mid)  # too picky: warm up
+    return (low + high) / 2
+
+
+def test_temperature_for_right_answers_pass():
+    assert check_temperature_for(temperature_closed_form).passed
+    assert check_temperature_for(temperature_bisection).passed
+    assert check_temperature_for(lambda s, p: torch.tensor((s[0] - s[1]) / np.log(p / (1 - p)))).passed
+    assert check_temperature_for(stub).status == "todo"
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda s, p: np.log(p / (1 - p)) / (s[0] - s[1]), "upside down"),
+        (lambda s, p: (s[0] - s[1]) * np.log(p / (1 - p)), "you multiplied the gap by log(ratio)"),
+        (lambda s, p: (s[0] - s[1]) / np.log10(p / (1 - p)), "you took log10"),
+        (lambda s, p: (s[0] - s[1]) / (p / (1 - p)), "you forgot the log"),
+        (lambda s, p: (s[0] - s[1]) / np.log(p), "log(share) alone is negative"),
+        (lambda s, p: -(s[0] - s[1]) / np.log(p / (1 - p)), "a temperature is a positive number"),
+        (lambda s, p: 0.76, "of the appetite, not"),  # the lesson's number typed in
+        (lambda s, p: 1.01 * temperature_closed_form(s, p), "of the appetite, not"),  # 1% off
+        (lambda s, p: np.array([0.76, 0.24]), "return one number"),
+        (lambda s, p: "0.76", "should be an array of numbers"),
+    ],
+)
+def test_temperature_for_typical_mistakes(answer, message):
+    result = check_temperature_for(answer)
+    assert result.status == "wrong", result
+    assert message in result.message

@@ -5,7 +5,7 @@ Taught in notebooks/00_start_here.ipynb. One module per lesson.
 
 from ._core import CheckResult, checker
 from .lesson00 import check_split_appetite
-from .lesson01 import check_scores, check_soft_lookup, check_softmax_temperature
+from .lesson01 import check_scores, check_soft_lookup, check_softmax_temperature, check_temperature_for
 from .lesson02 import check_attention_weights, check_scaled_dot_product
 from .lesson03 import check_permutation_test, check_self_attention
 from .lesson04 import check_count_parameters, check_merge_heads, check_split_heads
@@ -32,6 +32,7 @@ __all__ = [
     "check_scores",
     "check_soft_lookup",
     "check_softmax_temperature",
+    "check_temperature_for",
     "check_attention_weights",
     "check_scaled_dot_product",
     "check_permutation_test",

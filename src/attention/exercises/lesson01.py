@@ -141,3 +141,49 @@ def check_soft_lookup(soft_lookup) -> str:
             raise Wrong(f"you divided by sqrt(d) = sqrt({d}) as well: in this lesson divide by the temperature only")
         expect_close(got, expected, what)
     return "your meal is the softmax-weighted sum of the values: attention with one query."
+
+
+def _share_cases():
+    """The lesson's two dishes at 80/20 first, then fixed cases, then fresh random gaps and shares."""
+    yield np.array([1.25, 0.2]), 0.8
+    yield np.array([2.0, 1.0]), 0.9
+    yield np.array([0.5, -1.0]), 0.6
+    rng = fresh_rng()
+    for _ in range(3):
+        low = float(rng.uniform(-1, 1))
+        yield np.array([low + float(rng.uniform(0.3, 3.0)), low]), float(rng.uniform(0.55, 0.95))
+
+
+@checker("the temperature for 80/20")
+def check_temperature_for(temperature_for) -> str:
+    """Check ``temperature_for(scores (2,), share) -> tau``: softmax(scores / tau)[0] == share."""
+    expect_callable(temperature_for, "temperature_for")
+    for scores, share in _share_cases():
+        what = f"temperature_for(scores {np.round(scores, 3).tolist()}, share={share:.3g})"
+        got = as_array(call(temperature_for, scores.copy(), share, what=what), what)
+        if got.size != 1:
+            raise Wrong(f"{what} returned an array of shape {got.shape}: return one number, the temperature")
+        tau = float(got.reshape(()))
+        gap, odds = float(scores[0] - scores[1]), share / (1 - share)
+        exact = gap / np.log(odds)  # w0 / w1 = exp(gap / tau) = odds
+        if abs(tau - exact) <= 1e-3 * exact:
+            continue
+        if not np.isfinite(tau) or tau <= 0:
+            if np.isfinite(tau) and np.isclose(tau, gap / np.log(share)):
+                raise Wrong(f"{what} = {tau:.4g}: log(share) alone is negative; the two weights' RATIO is share / (1 - share)")
+            raise Wrong(f"{what} = {tau:.4g}: a temperature is a positive number (the scores are divided by it)")
+        if np.isclose(tau, np.log(odds) / gap):
+            raise Wrong(f"{what}: your formula is upside down; the gap is divided by tau, so tau = gap / log(ratio)")
+        if np.isclose(tau, gap * np.log(odds)):
+            raise Wrong(f"{what}: you multiplied the gap by log(ratio); exp(gap / tau) = ratio gives tau = gap / log(ratio)")
+        if np.isclose(tau, gap / np.log10(odds)):
+            raise Wrong(f"{what}: you took log10; softmax uses e, so take the natural log (np.log)")
+        if np.isclose(tau, gap / odds):
+            raise Wrong(f"{what}: you forgot the log; exp(gap / tau) = ratio gives tau = gap / log(ratio)")
+        with np.errstate(all="ignore"):
+            reached = float(softmax(scores / tau)[0])
+        raise Wrong(
+            f"{what} = {tau:.4g}: at that temperature the first dish gets {reached:.1%} of the appetite, not {share:.1%} "
+            f"(a temperature within 0.1% of the right one passes)"
+        )
+    return "tau = gap / log(share / (1 - share)): the colder, the larger the best dish's share."
