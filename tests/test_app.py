@@ -181,3 +181,19 @@ def test_chinese_text_is_not_silently_unk(lang):
     else:
         assert "6 of the 10 tokens are [UNK]" in message and "English only" in message
     assert any("[UNK]" in m.value for m in at.markdown)  # the tokens are still shown, with the warning above them
+
+
+def test_chinese_heatmap_title_draws_with_no_missing_glyphs():
+    import warnings
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        at.run()
+    assert not at.exception
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    import matplotlib
+
+    assert "Course Sans SC" in matplotlib.rcParams["font.family"]  # the course's CJK font drew "第 3 层，第 1 个头"
