@@ -227,10 +227,11 @@ def site(args) -> None:
     run(PY, "-m", "scripts.build_site", "--out", "site")
 
 
-@command("Measure minutes per lesson; rewrite the plans in docs/WORKSHOP.md and the minutes in README.md")
+@command("Measure minutes per lesson; rewrite the plans in docs/WORKSHOP.md (and .zh-CN.md) and the minutes in README.md")
 def minutes(args) -> None:
     env()
     run(PY, "-m", "scripts.lesson_minutes", "--write", "docs/WORKSHOP.md", "--readme", "README.md")
+    run(PY, "-m", "scripts.zh_docs")  # the Chinese guide: the same minutes (the English measurement)
 
 
 # ---------------------------------------------------------------- checking the course

@@ -2,7 +2,13 @@
 
 ``site/index.html`` lists the lessons in order (titles from each notebook's first
 heading); ``site/NN_name.html`` is each notebook with its stored outputs, rendered by
-nbconvert's HTML exporter (lab template) with previous/next links. Nothing is loaded
+nbconvert's HTML exporter (lab template) with previous/next links. The Chinese edition
+(``notebooks/zh/NN_name.ipynb``, where it exists) becomes ``site/zh/`` the same way, with
+its own index (课程目录); every page links to its twin in the other language (English ↔ 中文)
+when the twin exists. Chinese text is drawn with the course's own CJK font
+(``attention/fonts/CourseSansSC-Regular.otf``), copied once to ``site/static/fonts/`` and
+declared with ``@font-face`` in ``site/static/course.css``, which every page links to:
+browsers on machines without a CJK font would otherwise show empty boxes. Nothing is loaded
 from a CDN: the template's require.js and mermaid loaders are left out (no output
 needs them; bertviz views carry their own libraries), and math is typeset by the
 MathJax 2 that the nbclassic package ships, copied to ``site/static/mathjax/``.
@@ -36,6 +42,9 @@ from scripts.setup_cell import REPO_URL  # one place for the published address
 ROOT = Path(__file__).resolve().parents[1]
 
 MATHJAX_DIR = "static/mathjax"  # where MathJax goes inside the site
+STYLESHEET = "static/course.css"  # the course's own CSS: navigation bars, language switch, the CJK web font
+FONT_DIR = "static/fonts"
+ZH_DIR = "zh"  # the Chinese edition's folder, in notebooks/ and in the site
 LESSON_FILE = re.compile(r"^(?:\.\./notebooks/|\./)?(?P<stem>\d\d_\w+)\.ipynb(?P<fragment>#.*)?$")
 
 # Extends the lab template: no CDN scripts, local MathJax (SVG output needs no web fonts), navigation bars.
@@ -56,11 +65,7 @@ MathJax.Hub.Config({
 });
 </script>
 <script src="{{ resources.course_mathjax }}"></script>
-<style>
-.course-nav { display: flex; justify-content: space-between; gap: 1em; max-width: 1000px; margin: 0.5em auto;
-              padding: 0.5em 1em; font-family: var(--jp-ui-font-family); border-bottom: 1px solid #ddd; }
-.course-nav.bottom { border-bottom: none; border-top: 1px solid #ddd; }
-</style>
+<link rel="stylesheet" href="{{ resources.course_css }}">
 {%- endblock html_head_js_mathjax -%}
 {%- block body_header -%}
 {{ super() }}{{ resources.course_nav | replace('class="course-nav"', 'class="course-nav top"') }}
@@ -69,6 +74,87 @@ MathJax.Hub.Config({
 {{ resources.course_nav | replace('class="course-nav"', 'class="course-nav bottom"') }}{{ super() }}
 {%- endblock body_footer -%}
 """
+
+
+# The web font, declared twice from the one file. "Course Sans SC" (everything the font has: hanzi, full-width and
+# CJK punctuation) leads the text fonts of Chinese pages. "Course Sans SC Han" (hanzi and CJK symbols only) leads
+# every other font list: its unicode-range leaves Latin letters, digits and English punctuation (“ ” —) to the fonts
+# after it, so English pages look as before and only their Chinese dish names use it. Leading the list, not
+# trailing it, matters: Chromium did not redraw text already laid out with a trailing web font once it had loaded.
+# A page with no Chinese never loads the file.
+FONT_FACE = """@font-face {{
+  font-family: "{family}";
+  src: url("fonts/{file}") format("opentype");
+  font-display: block;
+  unicode-range: U+00B7, U+2000-206F, U+2100-26FF, U+3000-33FF, U+4E00-9FFF, U+FE30-FE4F, U+FF00-FFEF;
+}}
+@font-face {{
+  font-family: "{family} Han";
+  src: url("fonts/{file}") format("opentype");
+  font-display: block;
+  unicode-range: U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+FF01-FF5E;
+}}
+"""
+UI_FONTS = "system-ui, -apple-system, blinkmacsystemfont, 'Segoe UI', helvetica, arial, sans-serif"
+CODE_FONTS = "menlo, consolas, 'DejaVu Sans Mono', monospace"
+COURSE_CSS = """body {{
+  --jp-ui-font-family: "{family} Han", {ui_fonts};
+  --jp-content-font-family: "{family} Han", {ui_fonts};
+  --jp-code-font-family: "{family} Han", {code_fonts};
+  --jp-cell-prompt-font-family: var(--jp-code-font-family);
+}}
+html:lang(zh-CN) body {{
+  --jp-ui-font-family: "{family}", {ui_fonts};
+  --jp-content-font-family: "{family}", {ui_fonts};
+}}
+.course-nav {{ display: flex; justify-content: space-between; gap: 1em; max-width: 1000px; margin: 0.5em auto;
+              padding: 0.5em 1em; font-family: var(--jp-ui-font-family); border-bottom: 1px solid #ddd; }}
+.course-nav.bottom {{ border-bottom: none; border-top: 1px solid #ddd; }}
+.course-nav .course-home {{ white-space: nowrap; }}
+.course-lang {{ margin-left: 1em; }}
+"""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language of the course on the site: where its pages go and the words around them."""
+
+    code: str  # "en" or "zh"
+    html_lang: str  # the pages' <html lang>
+    folder: str  # inside the site: "" or "zh/"
+    name: str  # how the language calls itself, the label of a link to this edition
+    all_lessons: str
+    title: str
+    contents: str  # the index's heading above the list
+    intro: str  # the index's paragraph (HTML)
+
+    def to_root(self) -> str:
+        """Relative path from one of this edition's pages to the site's root folder."""
+        return "../" * self.folder.count("/")
+
+
+ENGLISH = Edition(
+    code="en",
+    html_lang="en",
+    folder="",
+    name="English",
+    all_lessons="All lessons",
+    title="Attention, from ordering food to Transformers",
+    contents="Lessons",
+    intro="The course's notebooks with their outputs, as they run. This site works offline. To run the notebooks and "
+    "do the exercises yourself, follow the README: <code>make lab</code>.",
+)
+CHINESE = Edition(
+    code="zh",
+    html_lang="zh-CN",
+    folder=f"{ZH_DIR}/",
+    name="中文",
+    all_lessons="课程目录",
+    title="注意力：从点菜到 Transformer",
+    contents="课程目录",
+    intro="这里是课程的全部 notebook 和它们运行后的输出，不联网也能浏览。想自己运行 notebook、做练习，"
+    "请按 README.zh-CN.md 的说明执行 <code>make lab</code>。",
+)
 
 
 @dataclass(frozen=True)
@@ -95,27 +181,32 @@ def first_heading(nb) -> str | None:
     return None
 
 
-def _inside_course(target: str, notebooks_dir: Path) -> Path | None:
+def _inside_course(target: str, notebooks_dir: Path, course: Path | None = None) -> Path | None:
     """The file a relative link from a notebook points at, if it exists inside the course folder."""
     if not target or re.match(r"^([a-z][a-z0-9+.-]*:|#|//|/)", target, re.IGNORECASE):
         return None  # absolute URL, data:, mailto:, same-page anchor, absolute path
-    course = notebooks_dir.resolve().parent
+    course = (course or notebooks_dir.parent).resolve()
     resolved = (notebooks_dir / unquote(target)).resolve()
     return resolved if resolved.exists() and course in resolved.parents else None
 
 
-def rewrite_links(page: str, lesson_stems: set[str], notebooks_dir: Path) -> str:
-    """Point links to notebooks at their pages and links to other course files at GitHub; embed local images."""
-    course = notebooks_dir.resolve().parent
+def rewrite_links(page: str, lesson_stems: set[str] | dict[str, str], notebooks_dir: Path, course: Path | None = None) -> str:
+    """Point links to notebooks at their pages and links to other course files at GitHub; embed local images.
+
+    ``lesson_stems``: the lessons on the site, or a dict from each lesson's stem to the page a link should open.
+    ``course`` is the repository's folder (default: the parent of ``notebooks_dir``; notebooks/zh/ is one deeper).
+    """
+    pages = lesson_stems if isinstance(lesson_stems, dict) else {stem: stem + ".html" for stem in lesson_stems}
+    course = (course or notebooks_dir.parent).resolve()
 
     def link(match: re.Match) -> str:
         quote, target = match["value"][0], html.unescape(match["value"][1:-1])
         lesson = LESSON_FILE.match(target)
-        if lesson and lesson["stem"] in lesson_stems:
-            new = lesson["stem"] + ".html" + (lesson["fragment"] or "")
+        if lesson and lesson["stem"] in pages:
+            new = pages[lesson["stem"]] + (lesson["fragment"] or "")
         else:
             path, _, fragment = target.partition("#")
-            resolved = _inside_course(path, notebooks_dir)
+            resolved = _inside_course(path, notebooks_dir, course)
             if resolved is None:
                 return match[0]  # external, or missing: left for the link test to report
             kind = "tree" if resolved.is_dir() else "blob"
@@ -124,7 +215,7 @@ def rewrite_links(page: str, lesson_stems: set[str], notebooks_dir: Path) -> str
 
     def image(match: re.Match) -> str:
         quote, target = match["value"][0], html.unescape(match["value"][1:-1])
-        resolved = _inside_course(target, notebooks_dir)
+        resolved = _inside_course(target, notebooks_dir, course)
         if resolved is None or not resolved.is_file():
             return match[0]
         mime = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
@@ -137,15 +228,26 @@ def rewrite_links(page: str, lesson_stems: set[str], notebooks_dir: Path) -> str
     return re.sub(attribute("img", "src"), image, re.sub(attribute("a", "href"), link, page))
 
 
-def nav_bar(lessons: list[Lesson], index: int) -> str:
-    """Previous / index / next links for lesson ``index``."""
+def language_switch(edition: Edition, other: Edition, page: str | None) -> str:
+    """A link from a page of ``edition`` to its twin ``page`` in the ``other`` edition; empty when there is no twin."""
+    if page is None:
+        return ""
+    href = edition.to_root() + other.folder + page
+    return (
+        f'<a class="course-lang" href="{html.escape(href, quote=True)}" hreflang="{other.html_lang}" '
+        f'lang="{other.html_lang}">{html.escape(other.name)}</a>'
+    )
+
+
+def nav_bar(lessons: list[Lesson], index: int, edition: Edition = ENGLISH, switch: str = "") -> str:
+    """Previous / index (and the language switch) / next links for lesson ``index``."""
     parts = []
     if index > 0:
         prev = lessons[index - 1]
         parts.append(f'<a rel="prev" href="{prev.page}">← {html.escape(prev.title)}</a>')
     else:
         parts.append("<span></span>")
-    parts.append('<a href="index.html">All lessons</a>')
+    parts.append(f'<span class="course-home"><a href="index.html">{html.escape(edition.all_lessons)}</a>{switch}</span>')
     if index + 1 < len(lessons):
         nxt = lessons[index + 1]
         parts.append(f'<a rel="next" href="{nxt.page}">{html.escape(nxt.title)} →</a>')
@@ -154,25 +256,29 @@ def nav_bar(lessons: list[Lesson], index: int) -> str:
     return '<nav class="course-nav">' + "".join(parts) + "</nav>"
 
 
-def index_page(lessons: list[Lesson]) -> str:
-    """The site's front page: the lessons in order."""
+def index_page(lessons: list[Lesson], edition: Edition = ENGLISH, switch: str = "") -> str:
+    """An edition's front page: the lessons in order, and a link to the other language's front page."""
     items = "\n".join(f'    <li><a href="{lesson.page}">{html.escape(lesson.title)}</a></li>' for lesson in lessons)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{edition.html_lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Attention, from ordering food to Transformers</title>
+<title>{html.escape(edition.title)}</title>
+<link rel="stylesheet" href="{edition.to_root()}{STYLESHEET}">
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #222; }}
+body {{ font-family: var(--jp-content-font-family); max-width: 46em; margin: 2em auto; padding: 0 1em;
+       line-height: 1.5; color: #222; }}
 li {{ margin: 0.4em 0; }}
-code {{ background: #f3f3f3; padding: 0 0.2em; }}
+code {{ background: #f3f3f3; padding: 0 0.2em; font-family: var(--jp-code-font-family); }}
+.course-lang {{ float: right; }}
 </style>
 </head>
 <body>
-<h1>Attention, from ordering food to Transformers</h1>
-<p>The course's notebooks with their outputs, as they run. This site works offline. To run the notebooks and do the
-exercises yourself, follow the README: <code>make lab</code>.</p>
+{switch}
+<h1>{html.escape(edition.title)}</h1>
+<p>{edition.intro}</p>
+<h2>{html.escape(edition.contents)}</h2>
 <ol class="lessons">
 {items}
 </ol>
@@ -196,6 +302,22 @@ def copy_mathjax(out: Path) -> None:
     shutil.copytree(Path(str(source)), target, ignore=skip)
 
 
+def write_static(out: Path) -> None:
+    """The course's stylesheet and its CJK web font, once for the whole site."""
+    from attention.fonts import FONT_FAMILY, FONT_FILE, chinese_font_path
+
+    (out / FONT_DIR).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(chinese_font_path(), out / FONT_DIR / FONT_FILE)
+    css = FONT_FACE.format(family=FONT_FAMILY, file=FONT_FILE)
+    css += COURSE_CSS.format(family=FONT_FAMILY, ui_fonts=UI_FONTS, code_fonts=CODE_FONTS)
+    (out / STYLESHEET).write_text(css, encoding="utf-8")
+
+
+def chinese_twins(sources: list[Path]) -> list[Path]:
+    """The Chinese edition's notebooks (``<folder>/zh/NN_name.ipynb``) of the given English ones, where they exist."""
+    return [twin for source in sources if (twin := source.parent / ZH_DIR / source.name).is_file()]
+
+
 def load_lessons(sources: list[Path]) -> list[Lesson]:
     lessons = []
     for source in sorted(sources, key=lambda p: p.name):
@@ -204,12 +326,19 @@ def load_lessons(sources: list[Path]) -> list[Lesson]:
     return lessons
 
 
-def build(out: Path, sources: list[Path] | None = None) -> list[Path]:
-    """Build the site into ``out``; return the pages written (index first)."""
+def build(out: Path, sources: list[Path] | None = None, zh_sources: list[Path] | None = None) -> list[Path]:
+    """Build the site into ``out``; return the pages written (English index first, then the Chinese edition's).
+
+    ``zh_sources`` defaults to the Chinese twins of ``sources`` (``notebooks/zh/`` next to them) that exist.
+    """
     sources = sources if sources is not None else sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    lessons = load_lessons(sources)
+    zh_sources = zh_sources if zh_sources is not None else chinese_twins(sources)
+    editions = [(ENGLISH, load_lessons(sources))]
+    if zh_sources:
+        editions.append((CHINESE, load_lessons(zh_sources)))
     out.mkdir(parents=True, exist_ok=True)
     copy_mathjax(out)
+    write_static(out)
     exporter = HTMLExporter(
         template_name="lab",
         extra_loaders=[DictLoader({"course.html.j2": TEMPLATE})],
@@ -219,25 +348,43 @@ def build(out: Path, sources: list[Path] | None = None) -> list[Path]:
     # A progress bar redraws its line with "\r": keep only what it shows last, as JupyterLab does, instead of every
     # redraw stacked as its own line.
     exporter.register_preprocessor(CoalesceStreamsPreprocessor, enabled=True)
-    stems = {lesson.source.stem for lesson in lessons}
-    pages = [out / "index.html"]
-    pages[0].write_text(index_page(lessons), encoding="utf-8")
-    for number, lesson in enumerate(lessons):
-        resources = {
-            "metadata": {"name": lesson.title, "path": str(lesson.source.parent)},
-            "course_nav": nav_bar(lessons, number),
-            "course_mathjax": f"{MATHJAX_DIR}/MathJax.js",
-        }
-        body, _ = exporter.from_filename(str(lesson.source), resources=resources)
-        page = out / lesson.page
-        page.write_text(rewrite_links(body, stems, lesson.source.parent), encoding="utf-8")
-        pages.append(page)
-    return pages
+    pages_of = {edition.code: {"index.html"} | {lesson.page for lesson in lessons} for edition, lessons in editions}
+    written = []
+    for edition, lessons in editions:
+        others = [other for other, _ in editions if other is not edition]
+
+        def switch(page: str, edition: Edition = edition, others: list[Edition] = others) -> str:
+            return "".join(language_switch(edition, other, page if page in pages_of[other.code] else None) for other in others)
+
+        folder = out / edition.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        # Links to other lessons go to this edition's page, or to the English one while a lesson is not translated.
+        targets = {page.removesuffix(".html"): edition.to_root() + page for page in pages_of[ENGLISH.code]}
+        targets |= {lesson.source.stem: lesson.page for lesson in lessons}
+        index = folder / "index.html"
+        index.write_text(index_page(lessons, edition, switch("index.html")), encoding="utf-8")
+        written.append(index)
+        for number, lesson in enumerate(lessons):
+            resources = {
+                "metadata": {"name": lesson.title, "path": str(lesson.source.parent)},
+                "course_nav": nav_bar(lessons, number, edition, switch(lesson.page)),
+                "course_mathjax": f"{edition.to_root()}{MATHJAX_DIR}/MathJax.js",
+                "course_css": f"{edition.to_root()}{STYLESHEET}",
+            }
+            body, _ = exporter.from_filename(str(lesson.source), resources=resources)
+            body = body.replace('<html lang="en">', f'<html lang="{edition.html_lang}">', 1)  # nbconvert allows ISO 639-1 only
+            page = folder / lesson.page
+            course = lesson.source.parents[edition.folder.count("/") + 1]  # the repository: links to its files
+            page.write_text(rewrite_links(body, targets, lesson.source.parent, course), encoding="utf-8")
+            written.append(page)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Render the executed notebooks to a static site that works offline.")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: notebooks/NN_*.ipynb)")
+    parser.add_argument(
+        "notebooks", nargs="*", type=Path, help="notebooks (default: notebooks/NN_*.ipynb, and their twins in notebooks/zh/)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     args = parser.parse_args(argv)
     pages = build(args.out.resolve(), args.notebooks or None)

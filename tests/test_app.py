@@ -1,6 +1,7 @@
 """The Streamlit attention explorer, run headless with Streamlit's own app testing API."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,105 @@ def test_plain_streamlit_run_uses_the_offline_settings():
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=APP.parents[1], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "localhost"], out.stdout + out.stderr
+
+
+# ---- the Chinese UI: ?lang=zh or the sidebar's language choice; every word from the app's TEXT["zh"] ----
+
+
+def _explorer_module():
+    """The app's module-level names (TEXT, LANGUAGES) without running the app: its source up to main()."""
+    source = APP.read_text(encoding="utf-8").rsplit("\nmain()", 1)[0]
+    names: dict = {"__name__": "explorer_texts"}
+    exec(compile(source, str(APP), "exec"), names)  # noqa: S102 - our own file
+    return names
+
+
+@pytest.fixture
+def app_zh():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_both_languages_have_the_same_texts_with_the_same_placeholders():
+    import string
+
+    text = _explorer_module()["TEXT"]
+    assert set(text) == {"en", "zh"} and set(text["en"]) == set(text["zh"])
+    for key, english in text["en"].items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(english) if name}
+        chinese = text["zh"][key]
+        assert fields == {name for _, name, _, _ in string.Formatter().parse(chinese) if name}, key
+        assert re.search(r"[\u4e00-\u9fff]", chinese), f"TEXT['zh'][{key!r}] is not Chinese: {chinese!r}"
+
+
+def test_english_is_the_default(app):
+    assert app.title[0].value == "Attention explorer"
+    assert app.radio(key="lang").value == "en"
+    assert "lang" not in app.query_params
+
+
+def test_lang_zh_shows_every_label_in_chinese(app_zh):
+    zh = _explorer_module()["TEXT"]["zh"]
+    assert app_zh.title[0].value == "注意力浏览器"
+    assert app_zh.caption[0].value == zh["caption"]
+    assert app_zh.text_input(key="text").label == "句子" and app_zh.text_input(key="text").help == zh["sentence_help"]
+    assert (app_zh.selectbox(key="layer").label, app_zh.selectbox(key="head").label) == ("层", "头")
+    assert app_zh.slider(key="k").label == zh["k"] and app_zh.checkbox(key="skip_special").label == zh["skip_special"]
+    assert [s.value for s in app_zh.subheader] == ["词元", "最强的连接"]
+    assert app_zh.caption[-1].value == zh["note"]
+    links = _links(app_zh)
+    assert list(links.columns) == ["从（查询）", "到（键）", "权重"]
+    assert (links.iloc[0]["从（查询）"], links.iloc[0]["到（键）"]) == ("it", "animal")  # the same model, the same answer
+    assert len(app_zh.warning) == 0  # the default sentence is English: nothing to warn about
+
+
+def test_the_sidebar_switches_the_language_and_the_address_keeps_it(app):
+    app.radio(key="lang").set_value("zh").run()
+    assert not app.exception
+    assert app.title[0].value == "注意力浏览器" and app.query_params["lang"] in ("zh", ["zh"])
+    app.radio(key="lang").set_value("en").run()
+    assert app.title[0].value == "Attention explorer" and "lang" not in app.query_params
+
+
+def test_chinese_messages_for_bad_input(app_zh):
+    app_zh.text_input(key="text").input("   ").run()
+    assert not app_zh.exception
+    assert [e.value for e in app_zh.error] == ["句子是空的：至少输入一个词。"] and len(app_zh.table) == 0
+    app_zh.text_input(key="text").input("spicy " * 600).run()
+    assert not app_zh.exception
+    assert len(app_zh.error) == 1 and "个词元，模型最多只读 512 个" in app_zh.error[0].value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chinese_text_is_not_silently_unk(lang):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.text_input(key="text").input("我想吃点辣的，辣子鸡").run()
+    assert not at.exception
+    assert len(at.warning) == 1
+    message = at.warning[0].value
+    if lang == "zh":
+        assert "10 个词元里有 6 个是 [UNK]" in message and "只学过英文" in message
+    else:
+        assert "6 of the 10 tokens are [UNK]" in message and "English only" in message
+    assert any("[UNK]" in m.value for m in at.markdown)  # the tokens are still shown, with the warning above them
+
+
+def test_chinese_heatmap_title_draws_with_no_missing_glyphs():
+    import warnings
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        at.run()
+    assert not at.exception
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    import matplotlib
+
+    assert "Course Sans SC" in matplotlib.rcParams["font.family"]  # the course's CJK font drew "第 3 层，第 1 个头"

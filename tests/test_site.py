@@ -55,7 +55,7 @@ def test_pages_link_to_previous_next_and_index(site):
 
 
 def test_no_page_asks_a_cdn_for_anything(site):
-    for page in site.glob("*.html"):
+    for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         fetched = re.findall(r"<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)=[\"']((?:https?:)?//[^\"']*)", text)
         assert fetched == [], f"{page.name} loads {fetched}"
@@ -100,12 +100,13 @@ def _fragment_exists(path: Path, fragment: str) -> bool:
 def test_every_page_loads_offline_without_errors_and_its_links_resolve(site):
     chromium = require_chromium()
     pages = [site / "index.html"] + [site / (nb.stem + ".html") for nb in NOTEBOOKS]
+    pages += sorted((site / build_site.ZH_DIR).glob("*.html"))  # the Chinese edition, once notebooks/zh/ has lessons
     problems = []
     with offline_page(chromium) as offline:
         for page in pages:
             errors, blocked = len(offline.errors), len(offline.blocked_requests)
             offline.page.goto(page.as_uri(), wait_until="load")
-            if page.name != "index.html":
+            if page.name != "index.html" and "MathJax.js" in page.read_text(encoding="utf-8"):
                 offline.page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=20_000)
             offline.page.wait_for_timeout(300)
             problems += [f"{page.name}: page error {e}" for e in offline.errors[errors:]]
@@ -164,3 +165,160 @@ def test_a_progress_bar_shows_once_not_once_per_redraw(tmp_path):
     build_site.build(tmp_path / "site", [notebooks / "05_bars.ipynb"])
     page = (tmp_path / "site" / "05_bars.html").read_text(encoding="utf-8")
     assert page.count("training:") == 1 and "100/100" in page and "trained in 1.0 s" in page
+
+
+# ---- the Chinese edition: site/zh/, the language switch, the course's CJK web font ----
+
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory) -> Path:
+    """A two-lesson course whose first lesson has a Chinese twin in notebooks/zh/; returns the built site."""
+    root = tmp_path_factory.mktemp("course")
+    notebooks = root / "notebooks"
+    (notebooks / "zh").mkdir(parents=True)
+    (root / "src").mkdir()
+    (root / "src" / "menu.py").write_text("MENU = []\n")
+    new = nbformat.v4
+    dish = new.new_code_cell(
+        "print(dish)", execution_count=1, outputs=[new.new_output("stream", name="stdout", text="辣子鸡 80%\n")]
+    )
+    english = [
+        new.new_notebook(cells=[new.new_markdown_cell("# 01 · Ordering food\nThe dish 辣子鸡 (spicy chicken)."), dish]),
+        new.new_notebook(cells=[new.new_markdown_cell("# 02 · Scaled dot-product\nThe end.")]),
+    ]
+    chinese = new.new_notebook(
+        cells=[
+            new.new_markdown_cell(
+                "# 01 · 点菜：注意力是一次*软查找*\n下一课是[缩放点积注意力](02_two.ipynb#Masks)，"
+                "代码在 [menu.py](../../src/menu.py)。"
+            ),
+            dish,
+        ]
+    )
+    nbformat.write(english[0], notebooks / "01_one.ipynb")
+    nbformat.write(english[1], notebooks / "02_two.ipynb")
+    nbformat.write(chinese, notebooks / "zh" / "01_one.ipynb")
+    out = root / "site"
+    build_site.build(out, sorted(notebooks.glob("*.ipynb")))  # the Chinese twins are found next to them
+    return out
+
+
+def _switch(page: Path) -> list[tuple[str, str]]:
+    """(href, label) of each language-switch link on a page."""
+    text = page.read_text(encoding="utf-8")
+    found = re.findall(r'<a (?=[^>]*class="course-lang")[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', text)
+    return found
+
+
+def test_chinese_edition_has_its_own_index_in_chinese(bilingual):
+    index = (bilingual / "zh" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in index and "<h2>课程目录</h2>" in index
+    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', index)
+    assert links == [("01_one.html", "01 · 点菜：注意力是一次软查找")]  # the Chinese heading, markdown marks removed
+    page = (bilingual / "zh" / "01_one.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page
+    assert '<a href="index.html">课程目录</a>' in page
+    assert (bilingual / "index.html").read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="en">')
+
+
+def test_language_switch_links_each_page_to_its_twin_and_is_hidden_without_one(bilingual):
+    assert _switch(bilingual / "index.html") == [("zh/index.html", "中文")]
+    assert _switch(bilingual / "zh" / "index.html") == [("../index.html", "English")]
+    assert _switch(bilingual / "01_one.html") == [("zh/01_one.html", "中文")] * 2  # top and bottom bars
+    assert _switch(bilingual / "zh" / "01_one.html") == [("../01_one.html", "English")] * 2
+    assert _switch(bilingual / "02_two.html") == []  # not translated yet: no switch to a missing page
+
+
+def test_chinese_pages_link_lessons_and_repository_files(bilingual):
+    page = (bilingual / "zh" / "01_one.html").read_text(encoding="utf-8")
+    assert 'href="../02_two.html#Masks"' in page  # an untranslated lesson: its English page
+    assert f'href="{build_site.REPO_URL}/blob/main/src/menu.py"' in page  # ../../src/ from notebooks/zh/
+    assert 'src="../static/mathjax/MathJax.js"' in page
+
+
+def test_the_cjk_font_is_served_once_from_static_and_every_page_uses_it(bilingual):
+    from attention.fonts import FONT_FAMILY, FONT_FILE, chinese_font_path
+
+    fonts = [p for p in bilingual.rglob("*") if p.suffix in {".otf", ".ttf", ".woff", ".woff2"} and FONT_FILE in p.name]
+    assert fonts == [bilingual / build_site.FONT_DIR / FONT_FILE]
+    assert fonts[0].read_bytes() == chinese_font_path().read_bytes()
+    css = (bilingual / build_site.STYLESHEET).read_text(encoding="utf-8")
+    assert f'font-family: "{FONT_FAMILY}";' in css and f'src: url("fonts/{FONT_FILE}")' in css
+    for page, css_href in [
+        ("index.html", "static/course.css"),
+        ("01_one.html", "static/course.css"),
+        ("zh/index.html", "../static/course.css"),
+        ("zh/01_one.html", "../static/course.css"),
+    ]:
+        text = (bilingual / page).read_text(encoding="utf-8")
+        assert re.search(rf'<link [^>]*href="{re.escape(css_href)}"', text), f"{page} does not link {css_href}"
+        assert "@font-face" not in text and "font/otf;base64" not in text, f"{page} carries its own copy of the font"
+
+
+# Draws text on a canvas with the given font and returns its width and a fingerprint of its pixels.
+GLYPHS_JS = r"""async ([family, texts]) => {
+  await document.fonts.load(`48px ${family}`, texts.join(''));
+  const draw = text => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 160; canvas.height = 64;
+    const g = canvas.getContext('2d');
+    g.font = `48px ${family}`;
+    g.fillText(text, 0, 52);
+    const alpha = [...g.getImageData(0, 0, 160, 64).data].filter((_, i) => i % 4 === 3);
+    return {width: g.measureText(text).width, ink: alpha.filter(a => a > 0).length, pixels: alpha.join(',')};
+  };
+  return texts.map(draw);
+}"""
+
+
+def _platform_fonts(page, selector: str) -> dict[str, int]:
+    """The fonts Chromium really drew a node's text with: family -> glyph count (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, f"no {selector} on the page"
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+
+def test_chinese_page_draws_hanzi_with_the_course_font_offline(bilingual):
+    from attention.fonts import FONT_FAMILY
+
+    chromium = require_chromium()
+    family = f'"{FONT_FAMILY}"'
+    with offline_page(chromium) as offline:
+        offline.page.goto((bilingual / "zh" / "01_one.html").as_uri(), wait_until="load")
+        offline.page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=20_000)
+        offline.page.evaluate("() => document.fonts.ready")
+        assert offline.page.evaluate(f"() => document.fonts.check('16px {family}', '注意力是一次软查找')")
+        # The heading and the printed output (monospace) were drawn with the web font: every hanzi came from it.
+        heading = _platform_fonts(offline.page, "h1")
+        assert heading.get(FONT_FAMILY, 0) >= len("点菜注意力是一次软查找"), heading
+        output = _platform_fonts(offline.page, ".jp-OutputArea-output pre")
+        assert output.get(FONT_FAMILY, 0) >= len("辣子鸡"), output
+        # Glyphs, not boxes: two hanzi give two different pictures, each a full em wide, and neither is the box
+        # drawn for U+E000 / U+E001 (private use, in no font), which are identical to each other.
+        zhu, yi, box, box2 = offline.page.evaluate(GLYPHS_JS, [family, ["注", "意", "\ue000", "\ue001"]])
+        assert box["pixels"] == box2["pixels"]  # the missing-glyph box: the same whatever the code point
+        for glyph in (zhu, yi):
+            assert glyph["ink"] > 0 and glyph["pixels"] != box["pixels"]
+            assert glyph["width"] == pytest.approx(48, abs=0.5) and glyph["width"] != pytest.approx(box["width"])
+        assert zhu["pixels"] != yi["pixels"]
+        assert offline.errors == [] and offline.blocked_requests == []
+
+
+def test_english_page_draws_chinese_dish_names_with_the_course_font(bilingual):
+    from attention.fonts import FONT_FAMILY
+
+    chromium = require_chromium()
+    with offline_page(chromium) as offline:
+        offline.page.goto((bilingual / "01_one.html").as_uri(), wait_until="load")
+        offline.page.evaluate("() => document.fonts.ready")
+        paragraph = _platform_fonts(offline.page, ".jp-RenderedMarkdown p")
+        assert paragraph.get(FONT_FAMILY, 0) == len("辣子鸡"), paragraph  # the Latin words keep the English font
+        assert len(paragraph) > 1
+        offline.page.goto((bilingual / "02_two.html").as_uri(), wait_until="load")  # no Chinese on it
+        assert offline.page.evaluate("() => [...document.fonts].map(f => f.status)") == ["unloaded", "unloaded"]
+        assert offline.errors == [] and offline.blocked_requests == []
