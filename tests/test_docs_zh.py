@@ -1,5 +1,6 @@
 """README.zh-CN.md and docs/WORKSHOP.zh-CN.md: the Chinese front page and workshop guide say what the English ones say."""
 
+import json
 import re
 from pathlib import Path
 
@@ -25,7 +26,15 @@ def test_chinese_readme_lists_every_lesson_of_the_readme_and_of_the_course():
     assert on_disk <= set(chinese), f"lessons missing from README.zh-CN.md: {on_disk - set(chinese)}"
     assert [name[:2] for name in chinese] == [f"{n:02d}" for n in range(14)]  # 00-13, in order, once each
     titles = zh_docs.chinese_titles(ROOT / "README.zh-CN.md")
-    assert titles["06"] == "06 · 为什么会有注意力：瓶颈，以及回头看的解码器"
+    for number, title in titles.items():  # the title each Chinese notebook gives itself
+        notebook = next((ROOT / "notebooks" / "zh").glob(f"{number}_*.ipynb"), None)
+        if notebook is not None:
+            heading = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"]
+            heading = "".join(heading).splitlines()[0].lstrip("# ").strip()
+            plain = re.sub(r"[*_`]", "", heading)  # markdown marks aside
+            assert re.sub(r"[*_`]", "", title) == plain, (
+                f"README.zh-CN.md calls lesson {number} {title!r}, its notebook {heading!r}"
+            )
     for number, title in titles.items():
         assert re.search(r"[\u4e00-\u9fff]", title), f"lesson {number}: title {title!r} is not Chinese"
 
