@@ -152,7 +152,9 @@ CLAIMS = [
     Claim("07_cross_attention.ipynb", "held-out exact-date accuracy", "accuracy", ">=", "0.95"),
     Claim("07_cross_attention.ipynb", "year digits' weight on the input year (layer 0, heads averaged)", "mass", ">=", "0.7"),
     Claim("07_cross_attention.ipynb", "last year digit looks hardest at its own input digit", "own_last", ">=", "0.8"),
-    Claim("07_cross_attention.ipynb", "no causal mask (100 steps): teacher-forced characters right", "forced_chars", ">=", "0.95"),
+    Claim(
+        "07_cross_attention.ipynb", "no causal mask (100 steps): teacher-forced characters right", "forced_chars", ">=", "0.95"
+    ),
     Claim("07_cross_attention.ipynb", "no causal mask (100 steps): free generation, exact dates", "free_cheater", "<=", "0.05"),
     Claim("05_transformer_block.ipynb", "plain 30-layer stack: gradient at the input", "grad_norm[False]", "<", "1e-4"),
     Claim("05_transformer_block.ipynb", "with residuals: gradient at the input", "grad_norm[True]", ">", "1.0"),
