@@ -195,7 +195,7 @@ CLAIMS = [
         written="torch.allclose(mean_of_draws, weights_4x4, atol=0.01)",
     ),
     Claim("05_transformer_block.ipynb", "trained stream length: last block's output / input", "growth", ">", "1.5"),
-    Claim("05_transformer_block.ipynb", "no positions: held-out exact-sequence accuracy", "accuracy_no_pos", "<=", "0.3"),
+    Claim("05_transformer_block.ipynb", "no positions: held-out exact-sequence accuracy", "accuracy_no_pos", "<=", "0.5"),
     Claim("05_transformer_block.ipynb", "no positions: single digits right", "digit_accuracy_no_pos", ">", "0.2"),
     Claim(
         "11_attention_everywhere.ipynb",
