@@ -159,6 +159,10 @@ CLAIMS = [
     Claim("07_cross_attention.ipynb", "held-out exact-date accuracy", "accuracy", ">=", "0.95"),
     Claim("07_cross_attention.ipynb", "year digits' weight on the input year (layer 0, heads averaged)", "mass", ">=", "0.7"),
     Claim("07_cross_attention.ipynb", "last year digit looks hardest at its own input digit", "own_last", ">=", "0.8"),
+    Claim(
+        "07_cross_attention.ipynb", "no causal mask (100 steps): teacher-forced characters right", "forced_chars", ">=", "0.95"
+    ),
+    Claim("07_cross_attention.ipynb", "no causal mask (100 steps): free generation, exact dates", "free_cheater", "<=", "0.05"),
     Claim("05_transformer_block.ipynb", "plain 30-layer stack: gradient at the input", "grad_norm[False]", "<", "1e-4"),
     Claim("05_transformer_block.ipynb", "with residuals: gradient at the input", "grad_norm[True]", ">", "1.0"),
     Claim("05_transformer_block.ipynb", "with residuals: spread of the output", "out_std[True]", ">", "2.0"),
@@ -188,6 +192,18 @@ CLAIMS = [
         "1",
         written="hits[0].mean() < hits[-1].mean()",
     ),
+    Claim("05_transformer_block.ipynb", "random block: output size, 10x stream / 1x stream", "size_ratio", ">", "5"),
+    Claim(
+        "05_transformer_block.ipynb",
+        "attention dropout: largest gap, mean of 40,000 draws vs the weights",
+        "(mean_of_draws - weights_4x4).abs().max().item()",
+        "<",
+        "0.01",
+        written="torch.allclose(mean_of_draws, weights_4x4, atol=0.01)",
+    ),
+    Claim("05_transformer_block.ipynb", "trained stream length: last block's output / input", "growth", ">", "1.5"),
+    Claim("05_transformer_block.ipynb", "no positions: held-out exact-sequence accuracy", "accuracy_no_pos", "<=", "0.5"),
+    Claim("05_transformer_block.ipynb", "no positions: single digits right", "digit_accuracy_no_pos", ">", "0.2"),
     Claim(
         "11_attention_everywhere.ipynb",
         "last epoch's loss / first epoch's",

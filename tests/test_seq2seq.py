@@ -117,3 +117,20 @@ def test_a_short_training_run_learns_the_dates_task():
         after = model.loss(*heldout).item()
     assert sum(losses[-10:]) < 0.6 * sum(losses[:10])
     assert after < 0.5 * before  # it learned something that carries over to dates it never saw
+
+
+def test_without_the_causal_mask_earlier_positions_see_the_future():
+    """causal=False (lesson 07's ablation): the same weights, but every decoder position reads all of dec_in."""
+    model, open_model = make_model(), make_model(causal=False)
+    open_model.load_state_dict(model.state_dict())
+    src, dec_in = random_ids(2, 9, 0), random_ids(2, 7, 1)
+    changed = dec_in.clone()
+    changed[:, 4] = (changed[:, 4] + 1 - 3) % (V - 3) + 3  # another token at position 4
+    assert not torch.allclose(open_model(src, changed)[:, :4], open_model(src, dec_in)[:, :4])
+    torch.testing.assert_close(model(src, changed)[:, :4], model(src, dec_in)[:, :4])
+    # with one decoder layer the last position sees the same either way: with and without the mask it agrees
+    one, open_one = make_model(num_decoder_layers=1), make_model(num_decoder_layers=1, causal=False)
+    open_one.load_state_dict(one.state_dict())
+    torch.testing.assert_close(open_one(src, dec_in)[:, -1], one(src, dec_in)[:, -1])
+    with pytest.raises(ValueError, match="causal"):
+        make_model(causal="no")

@@ -117,3 +117,38 @@ def test_sequence_accuracy():
         sequence_accuracy(pred.float(), target)
     with pytest.raises(ValueError, match="N=0"):
         sequence_accuracy(pred[:0], target[:0])
+
+
+def test_lr_factors_warm_up_then_cosine_and_train_follows_them(monkeypatch):
+    from attention import lr_factors
+
+    f = lr_factors(200)  # warm-up: 5% = 10 steps
+    assert len(f) == 200
+    assert f[:10] == pytest.approx([(s + 1) / 10 for s in range(10)])  # linear up to the full rate
+    assert f[10] == pytest.approx(1.0) and f[-1] == pytest.approx(0.1, abs=1e-3)  # cosine down to 10%
+    assert all(a >= b for a, b in zip(f[10:], f[11:]))
+    assert lr_factors(50, warmup=5, schedule="constant")[5:] == [1.0] * 45
+    assert lr_factors(3, warmup=0)[0] == 1.0
+    # train() uses exactly these factors: record the learning rate of every optimizer step
+    task, model, make_batch, loss_fn = _setup()
+    opt_lrs = []
+    original = torch.optim.AdamW
+
+    class Recording(original):
+        def step(self, closure=None):
+            opt_lrs.append(self.param_groups[0]["lr"])
+            return super().step(closure)
+
+    monkeypatch.setattr(torch.optim, "AdamW", Recording)
+    train(model, make_batch, loss_fn, steps=40, lr=2.0e-3, progress=False, warmup=4)
+    assert opt_lrs == pytest.approx([2.0e-3 * v for v in lr_factors(40, warmup=4)])
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"steps": 0}, {"steps": 10, "warmup": 11}, {"steps": 10, "schedule": "step"}, {"steps": True}]
+)
+def test_lr_factors_bad_inputs(kwargs):
+    from attention import lr_factors
+
+    with pytest.raises(ValueError):
+        lr_factors(**kwargs)

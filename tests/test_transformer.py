@@ -112,3 +112,19 @@ def test_learns_to_reverse_with_mirrored_attention():
     model(task.to_batch((x, y))[:, :-1])
     hits = mirror_hits(model.attention_weights(), task.length)  # (layers, heads)
     assert hits[-1].min() > 0.8, hits
+
+
+def test_without_positions_the_decoder_sees_only_the_causal_prefix():
+    """positions=False drops the positional encodings (lesson 05's ablation); the same weights otherwise."""
+    with_pe, without = _model(), _model(positions=False)
+    without.load_state_dict(with_pe.state_dict())
+    tokens = torch.randint(0, 11, (2, 7))
+    x = without.embed(tokens)
+    assert not torch.allclose(with_pe(tokens), without(tokens))
+    # without positions, the first position's output depends on its token only: same token, same logits
+    same = torch.tensor([[3, 1, 4], [3, 5, 9]])
+    out = without(same)
+    torch.testing.assert_close(out[0, 0], out[1, 0])
+    assert x.shape == (2, 7, 16)
+    with pytest.raises(ValueError, match="positions"):
+        TinyDecoder(DecoderConfig(vocab_size=11, positions="no"))

@@ -61,7 +61,7 @@ from .sliding_window import SinkKVCache, sliding_window_attention, sliding_windo
 from .softmax import softmax, softmax_torch
 from .table import Table
 from .tasks import ToyTask
-from .train import sequence_accuracy, train
+from .train import lr_factors, sequence_accuracy, train
 from .transformer import DecoderConfig, TinyDecoder, answer_loss, mirror_hits
 from .versions import torch_report
 from .vision import DigitSplit, TinyViT, ViTConfig, classifier_accuracy, image_to_patches, load_digit_split, train_classifier
@@ -129,6 +129,7 @@ __all__ = [
     "ToyTask",
     "sequence_accuracy",
     "train",
+    "lr_factors",
     "DecoderConfig",
     "TinyDecoder",
     "answer_loss",

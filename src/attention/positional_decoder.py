@@ -113,7 +113,7 @@ class PositionalDecoder(nn.Module):
             for _ in range(c.num_layers)
         )
         self.ln_f = nn.LayerNorm(c.d_model)
-        self.head = nn.Linear(c.d_model, c.num_classes)
+        self.classifier = nn.Linear(c.d_model, c.num_classes)  # output layer: scores per class
 
     def _check(self, tokens) -> None:
         c = self.config
@@ -136,7 +136,7 @@ class PositionalDecoder(nn.Module):
             x = x + self.pe[:T]  # (B, T, d_model) + (T, d_model)
         for block in self.blocks:
             x = self._block(block, x)
-        return self.head(self.ln_f(x))  # (B, T, num_classes)
+        return self.classifier(self.ln_f(x))  # (B, T, num_classes)
 
     @torch.no_grad()
     def stream(self, tokens: torch.Tensor, window: int, num_sinks: int = 0) -> torch.Tensor:
@@ -160,7 +160,7 @@ class PositionalDecoder(nn.Module):
             x = self.embed(tokens[:, i : i + 1])  # (B, 1, d_model)
             for block, cache in zip(self.blocks, caches):
                 x = self._block(block, x, cache)
-            scores.append(self.head(self.ln_f(x)))  # (B, 1, num_classes)
+            scores.append(self.classifier(self.ln_f(x)))  # (B, 1, num_classes)
         self.train(was_training)
         return torch.cat(scores, dim=1)  # (B, T, num_classes)
 

@@ -34,6 +34,7 @@ class Seq2SeqConfig:
     max_len: int = 64  # longest source or target sequence
     dropout: float = 0.0  # dropout inside the blocks while training
     pad_id: int = 0  # padding id: sources are right-padded with it, and those positions are masked out as keys
+    causal: bool = True  # the decoder's causal mask (False: every position sees the whole dec_in, lesson 07's ablation)
 
 
 def _check_ids(ids: torch.Tensor, name: str, vocab_size: int, max_len: int) -> None:
@@ -73,6 +74,8 @@ class Seq2SeqTransformer(nn.Module):
         c = config
         for name in ("vocab_size", "d_model", "num_heads", "d_ff", "num_encoder_layers", "num_decoder_layers", "max_len"):
             check_int(f"config.{name}", getattr(c, name))
+        if not isinstance(c.causal, bool):
+            raise ValueError(f"config.causal must be True or False, got {c.causal!r}")
         if not 0 <= c.pad_id < c.vocab_size:
             raise ValueError(f"config.pad_id={c.pad_id} must be a token id in 0..vocab_size-1={c.vocab_size - 1}")
         self.config = c
@@ -121,7 +124,7 @@ class Seq2SeqTransformer(nn.Module):
 
     def _decode(self, dec_in: torch.Tensor, memory: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:
         """The unchecked core of :meth:`decode`; ``src_mask`` per head, ``(B, 1, 1, T_in)``."""
-        causal = causal_mask(dec_in.shape[1], device=dec_in.device)  # (T_out, T_out): position t sees 0..t
+        causal = causal_mask(dec_in.shape[1], device=dec_in.device) if self.config.causal else None  # (T_out, T_out)
         y = self._embed(dec_in)  # (B, T_out, d_model)
         for block in self.decoder:
             y = block._forward(y, causal, memory, src_mask)  # Q from y, K,V from memory

@@ -29,6 +29,23 @@ def _schedule(step: int, steps: int, warmup: int, schedule: str = "cosine") -> f
     return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
+def lr_factors(steps: int, warmup: int | None = None, schedule: str = "cosine") -> list[float]:
+    """The learning rate of every step of :func:`train`, as a fraction of ``lr``.
+
+    Taught in notebooks/05_transformer_block.ipynb. Linear warm-up over ``warmup`` steps (default: 5% of the steps),
+    then a cosine down to 10% (``schedule="cosine"``) or constant (``"constant"``).
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int, got steps={steps!r}")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    if warmup is None:
+        warmup = max(1, steps // 20)
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0 or warmup > steps:
+        raise ValueError(f"warmup must be an int in 0..steps={steps}, got warmup={warmup!r}")
+    return [_schedule(step, steps, max(warmup, 1), schedule) for step in range(steps)]
+
+
 def train(
     model: nn.Module,
     make_batch: Callable[[int, torch.Generator], Any],
@@ -82,7 +99,8 @@ def train(
         raise ValueError(f"model {type(model).__name__} has no trainable parameters")
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s, steps, max(warmup, 1), schedule))
+    factors = lr_factors(steps, warmup, schedule)  # the learning rate of every step, as a fraction of lr
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: factors[min(s, steps - 1)])
     step_iter = range(steps)
     bar = None
     if progress:

@@ -29,6 +29,7 @@ class DecoderConfig:
     num_layers: int = 2  # number of Transformer blocks
     d_ff: int = 128  # hidden width of the feed-forward network
     dropout: float = 0.0  # dropout while training
+    positions: bool = True  # add sinusoidal positional encodings (False: the ablation of lesson 05)
 
 
 class TinyDecoder(nn.Module):
@@ -44,6 +45,8 @@ class TinyDecoder(nn.Module):
         c = config
         if c.vocab_size < 1 or c.max_len < 1 or c.num_layers < 1:
             raise ValueError(f"vocab_size, max_len and num_layers must be positive, got {c}")
+        if not isinstance(c.positions, bool):
+            raise ValueError(f"positions must be True or False, got positions={c.positions!r}")
         self.config = c
         self.embed = nn.Embedding(c.vocab_size, c.d_model)  # token id -> vector
         self.positions = PositionalEncoding(c.d_model, c.max_len)  # + sinusoidal position
@@ -71,7 +74,9 @@ class TinyDecoder(nn.Module):
     def _forward(self, tokens: torch.Tensor) -> torch.Tensor:
         """The unchecked core of :meth:`forward`."""
         T = tokens.shape[1]
-        x = self.positions._forward(self.embed(tokens))  # (B, T) -> (B, T, d_model)
+        x = self.embed(tokens)  # (B, T) -> (B, T, d_model)
+        if self.config.positions:
+            x = self.positions._forward(x)  # + sinusoidal position, (B, T, d_model)
         mask = causal_mask(T, device=tokens.device)  # (T, T): position t sees 0..t
         for block in self.blocks:
             x = block._forward(x, mask)  # (B, T, d_model)
