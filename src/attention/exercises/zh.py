@@ -92,9 +92,19 @@ def placeholders(template: str) -> list[str]:
     return [text for text, is_placeholder in _split(template) if is_placeholder]
 
 
+def is_sentence(chinese: str) -> bool:
+    """A whole message (ends with 。 or ？ once its placeholders are taken out), not a piece that goes inside one."""
+    return re.sub(r"\{[^{}]*\}", "", chinese).rstrip().endswith(("。", "？"))
+
+
 @functools.cache
-def _compiled() -> list[tuple[re.Pattern, list[str], str, str, bool]]:
-    """(regex, placeholder names by group, English, Chinese, may match a captured piece) for every template."""
+def _compiled(nested: bool) -> list[tuple[re.Pattern, list[str], str, bool]]:
+    """(regex, placeholder names by group, English template, may match) for every template, in the order to try.
+
+    A message is matched against whole messages first (their Chinese ends with 。), a captured piece against pieces
+    first (descriptions, labels, typical mistakes): so ``"weights for Q {Q.shape}, K {K.shape}"`` never swallows a
+    whole message that starts with such a description. Within each kind, the most literal text first.
+    """
     result = []
     for english, chinese in CATALOGUE.items():
         parts, names, pattern = _split(english), [], []
@@ -106,11 +116,12 @@ def _compiled() -> list[tuple[re.Pattern, list[str], str, str, bool]]:
             else:
                 pattern.append(f"(?P<g{len(names)}>{_PATTERNS.get(text, '.*?')})")
                 names.append(text)
-        literal = [text for text, is_placeholder in parts if not is_placeholder]
-        letters = sum(c.isalpha() for text in literal for c in text)
-        result.append((re.compile("".join(pattern), re.DOTALL), names, english, chinese, letters >= 3, len("".join(literal))))
-    result.sort(key=lambda p: -p[5])  # the most specific template (the most literal text) first
-    return [p[:5] for p in result]
+        literal = "".join(text for text, is_placeholder in parts if not is_placeholder)
+        usable = not nested or sum(c.isalpha() for c in literal) >= 3  # a piece never matches "{what}: {message}"
+        first = is_sentence(chinese) != nested
+        result.append(((not first, -len(literal)), re.compile("".join(pattern), re.DOTALL), names, english, usable))
+    result.sort(key=lambda p: p[0])
+    return [p[1:] for p in result]
 
 
 def _fill(chinese: str, captured: dict[str, str]) -> str:
@@ -124,8 +135,8 @@ def explain(message: str, *, nested: bool = False) -> tuple[str, dict[str, str]]
     """The English template ``message`` matches and what each placeholder captured (untranslated), or None."""
     if message in CATALOGUE and not placeholders(message):
         return message, {}
-    for pattern, names, english, _chinese, specific in _compiled():
-        if nested and not specific:
+    for pattern, names, english, usable in _compiled(nested):
+        if not usable:
             continue
         found = pattern.fullmatch(message)
         if found is not None:
@@ -172,7 +183,7 @@ def has_chinese(text: str) -> bool:
 _CORE = {
     "write your answer in the cell above, then run it.": "在上面的单元格里写出你的答案，再运行它。",
     "replace `raise NotImplementedError` with your code, then run the cell.": "把 `raise NotImplementedError` 换成你的代码，再运行这个单元格。",
-    "your answer could not be read: {type(error).__name__}: {error}": "没能读取你的答案：{type(error).__name__}: {error}",
+    "your answer could not be read: {type(error).__name__}: {error}": "没能读取你的答案：{type(error).__name__}: {error}。",
     "{what} should be an array of numbers, got the text {x!r:.40}": "{what} 应该是一个由数字组成的数组，但得到的是文本 {x!r:.40}。",
     "{what} holds complex numbers ({x.dtype}): the answer is real, check for a square root or a power of a negative number": "{what} 含有复数（{x.dtype}）：答案是实数，检查一下是不是对负数开了平方根或求了幂。",
     "{what} should be an array of numbers, got {type(x).__name__} ({error})": "{what} 应该是一个由数字组成的数组，但得到的是 {type(x).__name__}（{error}）。",
@@ -215,9 +226,9 @@ _RUN = {
     "`if x:` on an array is ambiguous: test a missing argument with `if mask is not None:`, compare arrays with np.allclose or torch.allclose": "对数组写 `if x:` 是有歧义的：判断参数是否缺省用 `if mask is not None:`，比较数组用 np.allclose 或 torch.allclose",
     "the names on the left must match the number of axes: B, T, d = x.shape needs a 3-D x": "左边的名字个数必须等于轴数：B, T, d = x.shape 需要一个三维的 x",
     ". Hint: {hint.format(*found.groups())}": "。提示：{hint.format(*found.groups())}",
-    "{what} was still running after {TIME_LIMIT:g} s and was stopped: an endless loop? (a `while` whose condition never becomes False, or a loop over a huge range)": "{what} 运行了 {TIME_LIMIT:g} 秒还没结束，已被停止：是不是死循环？（条件永远不会变成 False 的 `while`，或者对一个巨大范围的循环）",
+    "{what} was still running after {TIME_LIMIT:g} s and was stopped: an endless loop? (a `while` whose condition never becomes False, or a loop over a huge range)": "{what} 运行了 {TIME_LIMIT:g} 秒还没结束，已被停止：是不是死循环？（条件永远不会变成 False 的 `while`，或者对一个巨大范围的循环）。",
     "{what} raised RecursionError: your function calls itself without end": "{what} 抛出了 RecursionError：你的函数在无休止地调用自己。",
-    "{what} raised {type(error).__name__}: {error}{_hint(error)}": "{what} 抛出了 {type(error).__name__}: {error}{_hint(error)}",
+    "{what} raised {type(error).__name__}: {error}{_hint(error)}": "{what} 抛出了 {type(error).__name__}: {error}{_hint(error)}。",
     "{what} calls {used[0]}: this exercise is to write it yourself, without calling it": "{what} 调用了{used[0]}：这个练习是要你自己写出来，而不是调用它。",
     "{what} returned None: did you forget the `return` line?": "{what} 返回了 None：是不是忘了写 `return` 那一行？",
     "{what} changed its argument {name} in place (for example with `-=`, `/=`, `[...] =` or an in-place method): the caller's data must stay as it was. Work on a new array instead (`x = x - m`, or `x.clone()` / `x.copy()` first)": "{what} 原地修改了它的参数 {name}（比如用了 `-=`、`/=`、`[...] =` 或某个原地操作的方法）：调用者的数据必须保持原样。改在一个新数组上计算（`x = x - m`，或者先 `x.clone()` / `x.copy()`）。",
