@@ -103,7 +103,8 @@ def _compiled(nested: bool) -> list[tuple[re.Pattern, list[str], str, bool]]:
 
     A message is matched against whole messages first (their Chinese ends with 。), a captured piece against pieces
     first (descriptions, labels, typical mistakes): so ``"weights for Q {Q.shape}, K {K.shape}"`` never swallows a
-    whole message that starts with such a description. Within each kind, the most literal text first.
+    whole message that starts with such a description. Within each kind, the most literal text first; templates
+    with next to no text of their own (``"{what}: {message}"``) come last.
     """
     result = []
     for english, chinese in CATALOGUE.items():
@@ -117,9 +118,10 @@ def _compiled(nested: bool) -> list[tuple[re.Pattern, list[str], str, bool]]:
                 pattern.append(f"(?P<g{len(names)}>{_PATTERNS.get(text, '.*?')})")
                 names.append(text)
         literal = "".join(text for text, is_placeholder in parts if not is_placeholder)
-        usable = not nested or sum(c.isalpha() for c in literal) >= 3  # a piece never matches "{what}: {message}"
+        generic = sum(c.isalpha() for c in literal) < 3  # "{what}: {message}": tried last, never for a piece
         first = is_sentence(chinese) != nested
-        result.append(((not first, -len(literal)), re.compile("".join(pattern), re.DOTALL), names, english, usable))
+        order = (generic, not first, -len(literal))
+        result.append((order, re.compile("".join(pattern), re.DOTALL), names, english, not (nested and generic)))
     result.sort(key=lambda p: p[0])
     return [p[1:] for p in result]
 
