@@ -157,7 +157,7 @@ def templates_in(path: Path) -> list[Template]:
                 found.append((node.args[2], "message"))
             elif name in _WHAT_ARGS and len(node.args) > _WHAT_ARGS[name]:
                 arg = node.args[_WHAT_ARGS[name]]
-                if isinstance(arg, ast.Constant):
+                if isinstance(arg, (ast.Constant, ast.JoinedStr)):  # "weights", f"weights ({label})"
                     found.append((arg, "what"))
             elif name == "expect_no_loops":
                 keywords = [k.value for k in node.keywords if k.arg == "advice"]

@@ -150,6 +150,19 @@ def test_captured_prose_is_translated_and_code_kept():
         "提示：转置之后张量不再连续：用 .reshape 代替 .view。"
     )
     assert zh.translate("f(array (3,)) raised KeyError: 'spicy'") == "f(array (3,)) 抛出了 KeyError: 'spicy'。"
+    loop = (
+        "patchify uses a `for` loop in helper() (line 3 of its definition): this exercise asks for no Python loops. "
+        "Reshape to (B, H/p, p, W/p, p), permute the axes, and reshape again."
+    )
+    assert zh.translate(loop) == (
+        "patchify 用了 helper() 里的一个 `for` 循环（在它定义的第 3 行）：这个练习要求不用 Python 循环。"
+        "reshape 成 (B, H/p, p, W/p, p)，交换轴的顺序（permute），再 reshape 一次。"
+    )
+    shape = "weights (a random mask (3, 6)) has shape (6, 8), expected (3, 6)"
+    assert zh.translate(shape) == "权重（一个随机掩码 (3, 6)）的形状是 (6, 8)，应该是 (3, 6)。"
+    assert zh.translate(
+        "f(x) calls torch's nn.MultiheadAttention: this exercise is to write it yourself, without calling it"
+    ) == ("f(x) 调用了 torch 的 nn.MultiheadAttention：这个练习是要你自己写出来，而不是调用它。")
 
 
 def test_the_language_variable():

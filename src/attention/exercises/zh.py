@@ -118,7 +118,7 @@ def _compiled(nested: bool) -> list[tuple[re.Pattern, list[str], str, bool]]:
                 pattern.append(f"(?P<g{len(names)}>{_PATTERNS.get(text, '.*?')})")
                 names.append(text)
         literal = "".join(text for text, is_placeholder in parts if not is_placeholder)
-        generic = sum(c.isalpha() for c in literal) < 3  # "{what}: {message}": tried last, never for a piece
+        generic = sum(c.isalpha() for c in literal) < 2  # "{what}: {message}": tried last, never for a piece
         first = is_sentence(chinese) != nested
         order = (generic, not first, -len(literal))
         result.append((order, re.compile("".join(pattern), re.DOTALL), names, english, not (nested and generic)))
@@ -209,8 +209,8 @@ _LOOPS = {
     "a `while` loop": "一个 `while` 循环",
     "a comprehension (a loop in brackets)": "一个推导式（写在括号里的循环）",
     "{name}(), a loop in disguise": "{name}()，一个伪装起来的循环",
-    "{found[0]} in {name}()": "{name}() 里的{found[0]}",
-    "{name} uses {found[0]} (line {found[1]} of its definition): this exercise asks for no Python loops. {advice}": "{name} 用了{found[0]}（在它定义的第 {found[1]} 行）：这个练习要求不用 Python 循环。{advice}",
+    "{found[0]} in {name}()": "{name}() 里的 {found[0]}",
+    "{name} uses {found[0]} (line {found[1]} of its definition): this exercise asks for no Python loops. {advice}": "{name} 用了 {found[0]}（在它定义的第 {found[1]} 行）：这个练习要求不用 Python 循环。{advice}",
 }
 
 # ---------------------------------------------------------------- _run.py
@@ -231,10 +231,10 @@ _RUN = {
     "{what} was still running after {TIME_LIMIT:g} s and was stopped: an endless loop? (a `while` whose condition never becomes False, or a loop over a huge range)": "{what} 运行了 {TIME_LIMIT:g} 秒还没结束，已被停止：是不是死循环？（条件永远不会变成 False 的 `while`，或者对一个巨大范围的循环）。",
     "{what} raised RecursionError: your function calls itself without end": "{what} 抛出了 RecursionError：你的函数在无休止地调用自己。",
     "{what} raised {type(error).__name__}: {error}{_hint(error)}": "{what} 抛出了 {type(error).__name__}: {error}{_hint(error)}。",
-    "{what} calls {used[0]}: this exercise is to write it yourself, without calling it": "{what} 调用了{used[0]}：这个练习是要你自己写出来，而不是调用它。",
+    "{what} calls {used[0]}: this exercise is to write it yourself, without calling it": "{what} 调用了 {used[0]}：这个练习是要你自己写出来，而不是调用它。",
     "{what} returned None: did you forget the `return` line?": "{what} 返回了 None：是不是忘了写 `return` 那一行？",
-    "{what} changed its argument {name} in place (for example with `-=`, `/=`, `[...] =` or an in-place method): the caller's data must stay as it was. Work on a new array instead (`x = x - m`, or `x.clone()` / `x.copy()` first)": "{what} 原地修改了它的参数 {name}（比如用了 `-=`、`/=`、`[...] =` 或某个原地操作的方法）：调用者的数据必须保持原样。改在一个新数组上计算（`x = x - m`，或者先 `x.clone()` / `x.copy()`）。",
-    "number {i + 1}": "第 {i + 1} 个",  # an argument without a name, in the in-place message
+    "{what} changed its argument {name} in place (for example with `-=`, `/=`, `[...] =` or an in-place method): the caller's data must stay as it was. Work on a new array instead (`x = x - m`, or `x.clone()` / `x.copy()` first)": "{what} 原地修改了参数 {name}（比如用了 `-=`、`/=`、`[...] =` 或某个原地操作的方法）：调用者的数据必须保持原样。改在一个新数组上计算（`x = x - m`，或者先 `x.clone()` / `x.copy()`）。",
+    "number {i + 1}": "#{i + 1}",  # an argument without a name, in the in-place message
 }
 
 # ---------------------------------------------------------------- lesson00.py
@@ -308,6 +308,8 @@ _LESSON02 = {
     "return a tuple (output, weights), got {type(result).__name__}": "应该返回一个元组 (output, weights)，但得到的是 {type(result).__name__}。",
     "output": "输出",
     "weights": "权重",
+    "weights ({label})": "权重（{label}）",
+    "output ({label})": "输出（{label}）",
     "you returned (weights, output): return (output, weights), in that order": "你返回的是 (weights, output)：按 (output, weights) 的顺序返回。",
     "your output is the weights {(T_q, T_k)}: the output is the weighted sum of the values, weights @ V {(T_q, d_v)}": "你的输出就是权重 {(T_q, T_k)}：输出是值的加权和，weights @ V {(T_q, d_v)}。",
     "query {row} may attend to no key at all (its mask row is all False) and you return NaN: a fully masked row must give zero weights and a zero output (attention.softmax does that)": "查询 {row} 不能关注任何键（它那一行掩码全是 False），你却返回了 NaN：被完全掩蔽的行必须给出全零的权重和全零的输出（attention.softmax 就是这样做的）。",
@@ -405,6 +407,7 @@ _LESSON05 = {
     "torch's layer_norm (F.layer_norm or nn.LayerNorm)": "torch 的 layer_norm（F.layer_norm 或 nn.LayerNorm）",
     "torch.layer_norm": "torch.layer_norm",
     "sinusoidal positional encoding": "正弦位置编码",
+    "positional_encoding({T}, {d})": "positional_encoding({T}, {d})",
     "Build a (T, d_model/2) table of angles by broadcasting a column of positions (T, 1) against a row of frequencies, then fill the even and odd columns.": "用广播把一列位置 (T, 1) 和一行频率相乘，得到一张 (T, d_model/2) 的角度表，再填进偶数列和奇数列。",
     "positional_encoding({T}, {d}) has shape ({d}, {T}): transposed. One ROW per position: (T, d_model)": "positional_encoding({T}, {d}) 的形状是 ({d}, {T})：转置了。每个位置占一行：(T, d_model)。",
     "sin and cos are swapped: even features (0, 2, 4, ...) use sin, odd features use cos": "sin 和 cos 放反了：偶数特征（0, 2, 4, ...）用 sin，奇数特征用 cos。",
@@ -415,6 +418,7 @@ _LESSON05 = {
     "your positions are shifted by one: the first row is position t = 0 (sin 0 = 0, cos 0 = 1)": "你的位置错开了一位：第一行是位置 t = 0（sin 0 = 0，cos 0 = 1）。",
     "your encodings match attention.sinusoidal_positions.": "你的编码和 attention.sinusoidal_positions 一致。",
     "layer normalisation": "层规范化",
+    "layer_norm(x, eps={eps})": "layer_norm(x, eps={eps})",
     "layer_norm(x of shape {tuple(x.shape)}, eps={eps:g})": "layer_norm(x of shape {tuple(x.shape)}, eps={eps:g})",
     "you got NaN or inf for a token whose {d} features are all equal (variance 0): add eps INSIDE the sqrt": "对一个 {d} 个特征全都相等（方差为 0）的词元，你得到了 NaN 或 inf：把 eps 加在 sqrt 的里面。",
     "you ignored the eps argument: this call passed eps={eps:g}, and your result is the one for eps={other:g}. Use the eps you are given inside the square root": "你没有用参数 eps：这次调用传的是 eps={eps:g}，而你的结果对应的是 eps={other:g}。在平方根里用传给你的 eps。",
@@ -629,7 +633,7 @@ _LESSON12 = {
 # ---------------------------------------------------------------- lesson13.py
 _LESSON13 = {
     "the best answer span": "最佳答案区间",
-    "best_span for {len(start)} passage words with max_answer={max_answer}": "best_span，文章有 {len(start)} 个词，max_answer={max_answer}",
+    "best_span for {len(start)} passage words with max_answer={max_answer}": "best_span（文章 {len(start)} 个词，max_answer={max_answer}）",
     "{what}: return two positions (start, end), got {type(result).__name__} of shape {pair.shape}": "{what}：应该返回两个位置 (start, end)，得到的是形状为 {pair.shape} 的 {type(result).__name__}。",
     "{what}: return the word positions (integers), got {pair.tolist()}; positions, not scores": "{what}：应该返回词的位置（整数），得到的是 {pair.tolist()}；要的是位置，不是分数。",
     "{what}: you returned (end, start) = ({i}, {j}); return (start, end)": "{what}：你返回的是 (end, start) = ({i}, {j})；应该返回 (start, end)。",
@@ -639,7 +643,7 @@ _LESSON13 = {
     "{what} ({kind} case): you returned ({i}, {j}) with score {start[i] + end[j]:.3f}, but ({expected[0]}, {expected[1]}) scores {start[expected[0]] + end[expected[1]]:.3f}": "{what}（{kind} 例子）：你返回的是 ({i}, {j})，得分 {start[i] + end[j]:.3f}，但 ({expected[0]}, {expected[1]}) 的得分是 {start[expected[0]] + end[expected[1]]:.3f}。",
     "your spans match: the best start-end pair with the start first and at most max_answer words.": "你的区间都对：开始在前、最多 max_answer 个词、得分最高的那一对 start-end。",
     "mix generating and copying": "把生成和复制混合起来",
-    "mix for {T_out} output steps, {T_in} input tokens and {V} tokens in all": "mix，{T_out} 个输出步、{T_in} 个输入词元，一共 {V} 个词元",
+    "mix for {T_out} output steps, {T_in} input tokens and {V} tokens in all": "mix（{T_out} 个输出步、{T_in} 个输入词元、共 {V} 个词元）",
     "you added each copy weight to the token NUMBERED like its input position (copy[:, i] onto token i): add it onto the token the input holds there, src[i]": "你把每个复制权重加到了编号等于其输入位置的词元上（copy[:, i] 加到词元 i 上）：要加到输入在那个位置上的词元 src[i] 上",
     "the input holds token {src[0]} twice (positions 0 and {T_in - 1}) and your result keeps only one of its copy weights: ADD the weights (+=, np.add.at or scatter_add), don't overwrite": "输入里词元 {src[0]} 出现了两次（位置 0 和 {T_in - 1}），你的结果只保留了它的一个复制权重：要把权重加起来（+=、np.add.at 或 scatter_add），不要覆盖",
     "generating and copying are swapped: p_gen is the share of GENERATING (word_probs), 1 - p_gen the share of copying": "生成和复制弄反了：p_gen 是生成（word_probs）所占的份额，1 - p_gen 是复制所占的份额",
