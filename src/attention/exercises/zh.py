@@ -234,7 +234,8 @@ _RUN = {
     "{what} calls {used[0]}: this exercise is to write it yourself, without calling it": "{what} 调用了 {used[0]}：这个练习是要你自己写出来，而不是调用它。",
     "{what} returned None: did you forget the `return` line?": "{what} 返回了 None：是不是忘了写 `return` 那一行？",
     "{what} changed its argument {name} in place (for example with `-=`, `/=`, `[...] =` or an in-place method): the caller's data must stay as it was. Work on a new array instead (`x = x - m`, or `x.clone()` / `x.copy()` first)": "{what} 原地修改了参数 {name}（比如用了 `-=`、`/=`、`[...] =` 或某个原地操作的方法）：调用者的数据必须保持原样。改在一个新数组上计算（`x = x - m`，或者先 `x.clone()` / `x.copy()`）。",
-    "number {i + 1}": "#{i + 1}",  # an argument without a name, in the in-place message
+    "number {i + 1}": "#{i + 1}",
+    "your function({args})": "你的函数({args})",  # the call of a lambda, in every message that quotes the call  # an argument without a name, in the in-place message
 }
 
 # ---------------------------------------------------------------- lesson00.py
