@@ -158,6 +158,12 @@ def test_captured_prose_is_translated_and_code_kept():
         "patchify 用了 helper() 里的一个 `for` 循环（在它定义的第 3 行）：这个练习要求不用 Python 循环。"
         "reshape 成 (B, H/p, p, W/p, p)，交换轴的顺序（permute），再 reshape 一次。"
     )
+    crash = "f(x) raised RuntimeError: Expected size 2 but got size 5 for tensor number 1 in the list."
+    assert zh.translate(crash) == "f(x) 抛出了 RuntimeError: Expected size 2 but got size 5 for tensor number 1 in the list。"
+    call = "is_permutation_equivariant(f = LayerNorm of every token, X (6, 3), perm) raised KeyError: 'spicy'"
+    assert (
+        zh.translate(call) == "is_permutation_equivariant(f = 对每个词元做 LayerNorm, X (6, 3), perm) 抛出了 KeyError: 'spicy'。"
+    )
     shape = "weights (a random mask (3, 6)) has shape (6, 8), expected (3, 6)"
     assert zh.translate(shape) == "权重（一个随机掩码 (3, 6)）的形状是 (6, 8)，应该是 (3, 6)。"
     assert zh.translate(
@@ -210,7 +216,8 @@ def _check_in_chinese(result: CheckResult) -> list[str]:
         return problems
     template, captured = zh.explain(result.message)
     for placeholder, piece in captured.items():
-        if placeholder not in zh.PROSE and piece not in translated:
+        kept = piece in translated or piece.endswith(".") and piece[:-1] + "。" in translated  # "list." + 。 -> "list。"
+        if placeholder not in zh.PROSE and not kept:
             problems.append(f"{{{placeholder}}} = {piece!r} lost in {translated!r}")
     shown = repr(result)
     if word != zh.WORDS[result.status] or word not in shown or translated not in shown:

@@ -172,6 +172,7 @@ def translate(message: str, *, sentence: bool = True) -> str | None:
     if translated is None:
         return None
     translated = _CJK_SPACE.sub("", translated)
+    translated = re.sub(r"(?<=[A-Za-z0-9)\]'])\.(?=。)", "", translated)  # "... in the list." + "。"
     if sentence and not translated.endswith(("。", "？", "！", "…", "”", ".", "?", "!")):
         translated += "。"
     return translated
@@ -360,6 +361,7 @@ _LESSON03 = {
     "self-attention plus a position vector added to its output": "自注意力，输出再加上一个位置向量",
     "a per-token layer with a bump added at position {r} only": "一个逐词元的层，只在位置 {r} 加了一个凸起",
     "is it permutation-equivariant?": "它是置换等变的吗？",
+    "is_permutation_equivariant(f = {name}, X {tuple(X.shape)}, perm)": "is_permutation_equivariant(f = {name}, X {tuple(X.shape)}, perm)",  # the call, with the layer named in Chinese
     "you returned {tuple(answer.shape)} element-by-element comparisons: return ONE True or False for the whole function, e.g. with torch.allclose(a, b, atol=1e-6)": "你返回了 {tuple(answer.shape)} 个逐元素比较的结果：应该对整个函数只返回一个 True 或 False，比如用 torch.allclose(a, b, atol=1e-6)。",
     "return True or False (one answer for the whole function), got {type(answer).__name__}": "返回 True 或 False（对整个函数只给一个答案），但得到的是 {type(answer).__name__}。",
     "{name} IS permutation-equivariant but you said False. Compare f(X[perm]) with f(X)[perm] (the same outputs, moved the same way), not with f(X) and not with the inverse permutation; and use torch.allclose, since sums taken in another order differ in the last digits.": "{name} 是置换等变的，你却判断为 False。应该比较 f(X[perm]) 和 f(X)[perm]（同样的输出，按同样的方式挪动），而不是和 f(X) 比，也不是用逆置换；还要用 torch.allclose，因为换个顺序求和，最后几位数字会不同。",
