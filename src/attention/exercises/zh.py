@@ -13,7 +13,10 @@ mistake from a table, a shortcut's label) is translated in turn when the catalog
 
 Adding a checker? ``python -m scripts.zh_messages --missing`` lists its templates that have no entry yet (and
 ``tests/test_zh_messages.py`` fails with the same list): add one line per template to the group of its module
-below, English on the left exactly as printed there, Chinese on the right with the same ``{placeholders}``.
+below, English on the left exactly as printed there, Chinese on the right with the same ``{placeholders}``. A whole
+message's Chinese ends with 。 (or ？); a piece that goes inside a message (a ``what`` description, a label, a row of
+a table of typical mistakes) has no 。 at the end: :func:`translate` tries whole messages first for a message and
+pieces first for a captured piece, and the tests check the convention.
 Style: ``../shared/ZH-STYLE.md`` section 5 (你, no blame, no exclamation marks; ❌ what was seen, then how to fix;
 ✅ one line on what was learned; AND/ALL emphasis rewritten as 既……也……, 全部).
 """
