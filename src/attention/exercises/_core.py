@@ -12,6 +12,10 @@ returns a :class:`CheckResult` that shows as one coloured line in the notebook
   replace, or ran longer than :data:`TIME_LIMIT` seconds),
 * ``✅ DONE`` when it is right.
 
+With ``ATTENTION_LANG=zh`` set while the checker runs (the Chinese edition, notebooks/zh/, sets it), the result
+shows itself in Chinese (``❌ 有误 · 练习名：消息``), translated by the catalogue in :mod:`.zh`; ``message`` and
+``exercise`` keep the English text the checker wrote, so code that tests them works in both editions.
+
 Checkers never raise for a wrong answer, so a learner's notebook still runs
 top to bottom. They do raise ``ValueError`` when called with the wrong *kind* of
 argument (for example an array where a function is expected).
@@ -22,10 +26,12 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+
+from . import zh
 
 TODO, WRONG, PASS = "todo", "wrong", "pass"
 _ICONS = {TODO: "⏳", WRONG: "❌", PASS: "✅"}
@@ -51,7 +57,8 @@ class CheckResult:
 
     exercise: str  # the exercise's title, shown in the message
     status: str  # one of TODO, WRONG, PASS
-    message: str  # what to tell the learner
+    message: str  # what to tell the learner (in English, as the checker wrote it)
+    language: str = field(default_factory=zh.current_language, compare=False)  # "zh" when ATTENTION_LANG=zh
 
     @property
     def passed(self) -> bool:
@@ -60,17 +67,46 @@ class CheckResult:
     def __bool__(self) -> bool:
         return self.passed
 
+    def shown(self) -> tuple[str, str, str]:
+        """(status word, exercise, message) as the learner sees them, in Chinese when ``language`` is "zh".
+
+        A message the catalogue does not know yet is shown in English rather than not at all.
+        """
+        if self.language != "zh":
+            return _WORDS[self.status], self.exercise, self.message
+        try:
+            exercise = zh.translate(self.exercise, sentence=False) or self.exercise
+            message = zh.translate(self.message) or self.message
+        except Exception:  # noqa: BLE001  a checker never crashes: fall back to the English text
+            exercise, message = self.exercise, self.message
+        return zh.WORDS[self.status], exercise, message
+
     def __repr__(self) -> str:
-        return f"{_ICONS[self.status]} {_WORDS[self.status]} · {self.exercise}: {self.message}"
+        word, exercise, message = self.shown()
+        return f"{_ICONS[self.status]} {word} · {exercise}{self._colon(exercise)}{message}"
+
+    def _colon(self, exercise: str) -> str:
+        if self.language != "zh":
+            return ": "
+        return "" if exercise.endswith("？") else "："  # 练习名：消息, but no colon after a question mark
 
     def _repr_html_(self) -> str:
         text, background, border = _COLOURS[self.status]
-        message = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(self.message, quote=False))
+        word, exercise, message = self.shown()
+        message = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(message, quote=False))
+        if self.language == "zh":  # lang picks CJK glyphs; the course's web font first, then common CJK system fonts
+            lang, colon = ' lang="zh-CN"', self._colon(exercise)
+            fonts = (
+                "var(--jp-ui-font-family, sans-serif), 'Course Sans SC', 'Noto Sans SC', 'Noto Sans CJK SC', "
+                "'PingFang SC', 'Microsoft YaHei', sans-serif; overflow-wrap: anywhere"
+            )
+        else:
+            lang, colon, fonts = "", ": ", "var(--jp-ui-font-family, sans-serif)"
         return (
-            f'<div class="attention-check attention-check-{self.status}" style="color: {text}; '
+            f'<div class="attention-check attention-check-{self.status}"{lang} style="color: {text}; '
             f"background: {background}; border-left: 6px solid {border}; padding: 6px 10px; "
-            f'font-family: var(--jp-ui-font-family, sans-serif); line-height: 1.45">'
-            f"<b>{_ICONS[self.status]} {_WORDS[self.status]}</b> · {html.escape(self.exercise)}: {message}</div>"
+            f'font-family: {fonts}; line-height: 1.45">'
+            f"<b>{_ICONS[self.status]} {word}</b> · {html.escape(exercise)}{colon}{message}</div>"
         )
 
 
