@@ -257,6 +257,16 @@ _LESSON00 = {
 # ---------------------------------------------------------------- lesson01.py
 _LESSON01 = {
     "the library's softmax": "库里的 softmax",
+    "the temperature for 80/20": "80/20 的温度",
+    "{what} returned an array of shape {got.shape}: return one number, the temperature": "{what} 返回了一个形状为 {got.shape} 的数组：应该返回一个数，也就是温度。",
+    "{what} = {tau:.4g}: log(share) alone is negative; the two weights' RATIO is share / (1 - share)": "{what} = {tau:.4g}：单独的 log(share) 是负数；要用的是两个权重之比 share / (1 - share)。",
+    "{what} = {tau:.4g}: a temperature is a positive number (the scores are divided by it)": "{what} = {tau:.4g}：温度是正数（分数要除以它）。",
+    "{what}: your formula is upside down; the gap is divided by tau, so tau = gap / log(ratio)": "{what}：你的公式上下颠倒了；是分差除以 tau，所以 tau = gap / log(ratio)。",
+    "{what}: you multiplied the gap by log(ratio); exp(gap / tau) = ratio gives tau = gap / log(ratio)": "{what}：你把分差乘上了 log(ratio)；由 exp(gap / tau) = ratio 得到 tau = gap / log(ratio)。",
+    "{what}: you took log10; softmax uses e, so take the natural log (np.log)": "{what}：你用了 log10；softmax 用的是 e，所以要取自然对数（np.log）。",
+    "{what}: you forgot the log; exp(gap / tau) = ratio gives tau = gap / log(ratio)": "{what}：你忘了取对数；由 exp(gap / tau) = ratio 得到 tau = gap / log(ratio)。",
+    "{what} = {tau:.4g}: at that temperature the first dish gets {reached:.1%} of the appetite, not {share:.1%} (a temperature within 0.1% of the right one passes)": "{what} = {tau:.4g}：在这个温度下，第一道菜分到 {reached:.1%} 的胃口，而不是 {share:.1%}（和正确温度相差不到 0.1% 就算对）。",
+    "tau = gap / log(share / (1 - share)): the colder, the larger the best dish's share.": "tau = gap / log(share / (1 - share))：温度越低，最好的那道菜分得越多。",
     "the library's scaled_dot_product_attention_np": "库里的 scaled_dot_product_attention_np",
     "score every dish": "给每道菜打分",
     "{what} multiplied flavour by flavour but did not add up: sum over the flavours too (features @ query)": "{what} 把口味逐项相乘了，却没有加起来：还要对各个口味求和（features @ query）。",
@@ -447,6 +457,26 @@ _LESSON05 = {
     "assemble a pre-LN block": "组装一个 pre-LN 块",
     "block(x, mask=mask), the whole block": "block(x, mask=mask)，整个块",
     "your block equals attention.TransformerBlock: LN, attention, residual; LN, FFN, residual.": "你的块和 attention.TransformerBlock 一致：LN、注意力、残差；LN、FFN、残差。",
+}
+
+# ---------------------------------------------------------------- lesson06.py
+_LESSON06 = {
+    "the library's additive_scores": "库里的 additive_scores",
+    "the library's additive_attention": "库里的 additive_attention",
+    "the tanh is missing: score = v . tanh(q W_q + k W_k), the tanh comes before the product with v": "少了 tanh：score = v . tanh(q W_q + k W_k)，先做 tanh，再和 v 相乘。",
+    "the tanh is in the wrong place: apply it to q W_q + k W_k (a d_a-vector), then take the product with v": "tanh 放错了位置：先对 q W_q + k W_k（一个 d_a 维向量）做 tanh，再和 v 相乘。",
+    "you multiplied q W_q and k W_k: Bahdanau's score ADDS them (that is why it is called additive)": "你把 q W_q 和 k W_k 相乘了：Bahdanau 的评分是把它们相加（所以叫加性注意力）。",
+    "you summed the hidden layer: weigh it with v instead, tanh(...) @ v": "你把隐藏层直接求和了：应该用 v 给它加权，tanh(...) @ v。",
+    "you returned the weights (a softmax): return the scores, before any softmax": "你返回的是权重（做过 softmax）：应该返回分数，还没做 softmax 的那些。",
+    "the scores are divided by sqrt(d_a): additive scores are not scaled": "分数被除以了 sqrt(d_a)：加性评分不做缩放。",
+    "W_q and W_k are swapped: the query (decoder state) goes through w_q, the keys through w_k": "W_q 和 W_k 放反了：查询（解码器状态）乘 w_q，键乘 w_k。",
+    "additive scores, vectorised": "加性评分，向量化",
+    "scores": "分数",
+    "scores have shape {got.shape} = (B, T_k, T_q): one ROW per query, one column per key": "分数的形状是 {got.shape} = (B, T_k, T_q)：应该每个查询占一行，每个键占一列。",
+    "scores have shape {got.shape}, expected (B, T_q, T_k) = {(B, T_q, T_k)}": "分数的形状是 {got.shape}，应该是 (B, T_q, T_k) = {(B, T_q, T_k)}。",
+    "the scores are transposed: row i should hold query i's score against every key": "分数转置了：第 i 行应该是查询 i 对每个键的分数。",
+    "Give q W_q an axis for the keys and k W_k one for the queries (unsqueeze or None) and let broadcasting add every pair.": "给 q W_q 加一个键的轴，给 k W_k 加一个查询的轴（unsqueeze 或 None），让广播把每一对加起来。",
+    "every query against every key in one broadcast: (B, T_q, 1, d_a) + (B, 1, T_k, d_a), tanh, then v.": "一次广播就让每个查询对上每个键：(B, T_q, 1, d_a) + (B, 1, T_k, d_a)，做 tanh，再乘 v。",
 }
 
 # ---------------------------------------------------------------- lesson07.py
@@ -671,6 +701,7 @@ _PREDICT = {
     "a prediction here is one of {choices}, got {prediction!r:.40}": "这里的预测是 {choices} 中的一个，得到的是 {prediction!r:.40}。",
     "you predicted {measured!r}, and so it came out. {why}": "你预测的是 {measured!r}，结果正是这样。{why}",
     "you predicted {prediction.strip().lower()!r}, the run shows {measured!r}. {why}": "你预测的是 {prediction.strip().lower()!r}，实验显示的是 {measured!r}。{why}",
+    "your prediction raised {type(error).__name__}: {error}": "你的预测抛出了 {type(error).__name__}: {error}。",
     "lower": "更低",  # {direction}
     "higher": "更高",
 }
@@ -685,6 +716,7 @@ CATALOGUE: dict[str, str] = {
     **_LESSON03,
     **_LESSON04,
     **_LESSON05,
+    **_LESSON06,
     **_LESSON07,
     **_LESSON08,
     **_LESSON09,
