@@ -245,7 +245,7 @@ def test(args) -> None:
     if not chromium():
         print("no Chromium: the browser tests will be skipped (`make browser` installs it on Debian/Ubuntu)")
     started = time.perf_counter()
-    unit = run(PY, "-m", "pytest", "tests", check=False)
+    unit = run(PY, "-m", "pytest", *PARALLEL, "tests", check=False)
     native = run(PY, "-m", "pytest", *PARALLEL, *NBVAL, *notebooks(), check=False)
     other_cpu = nbval_cpu(args, check=False)
     learners = learner_test(args, check=False)
@@ -267,7 +267,7 @@ def test(args) -> None:
 @command("Run only the unit tests (fast)")
 def unit(args) -> None:
     env()
-    run(PY, "-m", "pytest", "tests")
+    run(PY, "-m", "pytest", *PARALLEL, "tests")
 
 
 @command("Execute every notebook and compare with its stored outputs")
@@ -276,11 +276,14 @@ def nbval(args) -> None:
     run(PY, "-m", "pytest", *PARALLEL, *NBVAL, *notebooks())
 
 
-@command("The same on a simulated other CPU (torch's plain kernels, MKL's compatible path): catches machine-only outputs")
+@command("The English lessons on a simulated other CPU (torch's plain kernels, MKL's compatible path): machine-only outputs")
 def nbval_cpu(args, check: bool = True) -> int:
     env()
     print("simulated CPU:", " ".join(f"{k}={v}" for k, v in OTHER_CPU.items()))
-    return run(PY, "-m", "pytest", "-p", "no:cacheprovider", *PARALLEL, *NBVAL, *notebooks(), env=OTHER_CPU, check=check)
+    # The English lessons only: the Chinese ones run the same statements (tests/test_zh_sync.py), so they compute the
+    # same numbers; a stored output that holds only on this CPU shows up in the English twin.
+    english = notebooks(("notebooks/[0-9][0-9]_*.ipynb",))
+    return run(PY, "-m", "pytest", "-p", "no:cacheprovider", *PARALLEL, *NBVAL, *english, env=OTHER_CPU, check=check)
 
 
 @command("Generate fresh learner editions and run them top to bottom (checkers say 'not done yet')")
