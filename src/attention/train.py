@@ -79,8 +79,7 @@ def train(
     for name, fn in (("make_batch", make_batch), ("loss_fn", loss_fn)):
         if not callable(fn):
             raise ValueError(f"{name} must be a function, got {type(fn).__name__}")
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got steps={steps!r}")
+    factors = lr_factors(steps, warmup, schedule)  # checks steps, warmup and schedule; a fraction of lr per step
     for name, value, low in (("lr", lr, 0.0), ("weight_decay", weight_decay, 0.0), ("clip", clip, 0.0)):
         if name == "clip" and value is None:
             continue
@@ -88,18 +87,11 @@ def train(
             raise ValueError(f"{name} must be a finite number >= {low:g}, got {name}={value!r}")
     if lr == 0:
         raise ValueError("lr must be positive, got lr=0")
-    if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
-    if warmup is None:
-        warmup = max(1, steps // 20)
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0 or warmup > steps:
-        raise ValueError(f"warmup must be an int in 0..steps={steps}, got warmup={warmup!r}")
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError(f"model {type(model).__name__} has no trainable parameters")
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    factors = lr_factors(steps, warmup, schedule)  # the learning rate of every step, as a fraction of lr
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: factors[min(s, steps - 1)])
     step_iter = range(steps)
     bar = None
