@@ -206,7 +206,35 @@ def lock(args) -> None:
 def lab(args) -> None:
     env()
     root = ["--allow-root"] if hasattr(os, "getuid") and os.getuid() == 0 else []  # containers run as root
-    run(PY, "-m", "jupyter", "lab", *root, "notebooks/00_start_here.ipynb")
+    options, environment = lab_font_setup()
+    run(PY, "-m", "jupyter", "lab", *root, *options, "notebooks/00_start_here.ipynb", env=environment)
+
+
+def lab_font_setup() -> tuple[list[str], dict]:
+    """JupyterLab options and environment that load lab/custom/custom.css: the course's CJK font, for every machine.
+
+    Without a Chinese font (many Linux laptops) the Chinese edition's text would be empty boxes. JupyterLab serves
+    custom CSS only from <Jupyter config dir>/custom/, so `make lab` uses build/jupyter/ as that folder (the CSS and
+    the font file from the installed package are copied there) and keeps your own JupyterLab settings and workspaces.
+    """
+    found = subprocess.run(
+        [PY, "-c", "from attention.fonts import chinese_font_path as p; print(p())"], capture_output=True, text=True
+    )
+    if found.returncode != 0:
+        return [], {}
+    yours = Path(os.environ.get("JUPYTER_CONFIG_DIR") or Path.home() / ".jupyter")
+    config = ROOT / "build" / "jupyter"
+    (config / "custom").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "lab" / "custom" / "custom.css", config / "custom" / "custom.css")
+    font = Path(found.stdout.strip())
+    if not (config / "custom" / font.name).exists():
+        shutil.copy2(font, config / "custom" / font.name)
+    environment = {
+        "JUPYTER_CONFIG_DIR": str(config),
+        "JUPYTERLAB_SETTINGS_DIR": os.environ.get("JUPYTERLAB_SETTINGS_DIR", str(yours / "lab" / "user-settings")),
+        "JUPYTERLAB_WORKSPACES_DIR": os.environ.get("JUPYTERLAB_WORKSPACES_DIR", str(yours / "lab" / "workspaces")),
+    }
+    return ["--LabApp.custom_css=True"], environment
 
 
 @command("Open the attention explorer: type a sentence, see the real model's attention (Streamlit)")

@@ -117,3 +117,18 @@ def test_text_files_keep_lf_line_endings_on_windows_checkouts():
     attributes = (ROOT / ".gitattributes").read_text(encoding="utf-8")
     for pattern in ("*.ipynb", "*.py", "*.csv", "*.md"):
         assert f"{pattern} text eol=lf" in attributes
+
+
+def test_make_lab_serves_the_cjk_font_and_keeps_your_lab_settings(monkeypatch, tmp_path):
+    monkeypatch.setattr(tasks, "ROOT", tmp_path)
+    (tmp_path / "lab" / "custom").mkdir(parents=True)
+    (tmp_path / "lab" / "custom" / "custom.css").write_text((ROOT / "lab" / "custom" / "custom.css").read_text())
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "mine"))
+    monkeypatch.delenv("JUPYTERLAB_SETTINGS_DIR", raising=False)
+    options, environment = tasks.lab_font_setup()
+    assert options == ["--LabApp.custom_css=True"]
+    custom = Path(environment["JUPYTER_CONFIG_DIR"]) / "custom"
+    css = (custom / "custom.css").read_text()
+    font = re.search(r'url\("([^"]+)"\)', css).group(1)
+    assert (custom / font).is_file() and (custom / font).read_bytes()[:4] == b"OTTO"  # the OpenType font itself
+    assert environment["JUPYTERLAB_SETTINGS_DIR"] == str(tmp_path / "mine" / "lab" / "user-settings")
