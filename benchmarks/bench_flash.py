@@ -58,7 +58,7 @@ MEMORY_LIMIT, TIME_LIMIT, DIFF_LIMIT = 2.0, 1.5, 1e-4
 def candidates(q, k, v, s: Settings, block_q: int, block_k: int) -> dict:
     return {
         "plain": lambda: scaled_dot_product_attention(q, k, v)[0],
-        "tiled 08": lambda: tiled_attention(q, k, v, block_size=s.tiled_block),
+        "tiled 09": lambda: tiled_attention(q, k, v, block_size=s.tiled_block),
         "flash 10": lambda: flash_attention(q, k, v, block_q=block_q, block_k=block_k),
         "torch sdpa": lambda: F.scaled_dot_product_attention(q, k, v),
     }
@@ -97,7 +97,7 @@ def masks_and_gradients(s: Settings, block_q: int, block_k: int) -> dict[str, fl
 
 
 def print_table(rows: list[dict], s: Settings, block_q: int, block_k: int) -> None:
-    names = ["plain", "tiled 08", "flash 10", "torch sdpa"]
+    names = ["plain", "tiled 09", "flash 10", "torch sdpa"]
     print(
         f"\n## Forward pass, B=1, 1 head, d={s.head_dim}, float32; flash blocks {block_q} x {block_k}, "
         f"lesson 09 key block {s.tiled_block}"
@@ -107,7 +107,7 @@ def print_table(rows: list[dict], s: Settings, block_q: int, block_k: int) -> No
         + " ".join(f"{n + ' ms':>14}" for n in names)
         + " "
         + " ".join(f"{n + ' MB':>14}" for n in names)
-        + f" {'flash/plain t':>14} {'08/plain t':>11} {'flash/sdpa mem':>15} {'08/sdpa mem':>12} {'max|diff|':>10}"
+        + f" {'flash/plain t':>14} {'09/plain t':>11} {'flash/sdpa mem':>15} {'09/sdpa mem':>12} {'max|diff|':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -118,8 +118,8 @@ def print_table(rows: list[dict], s: Settings, block_q: int, block_k: int) -> No
             + " ".join(f"{1000 * statistics.median(t[n]):>14.1f}" for n in names)
             + " "
             + " ".join(f"{p[n] / 2**20:>14.2f}" for n in names)
-            + f" {paired_ratio(t, 'flash 10', 'plain'):>14.2f} {paired_ratio(t, 'tiled 08', 'plain'):>11.2f}"
-            f" {p['flash 10'] / p['torch sdpa']:>15.2f} {p['tiled 08'] / p['torch sdpa']:>12.2f} {r['diff']:>10.1e}"
+            + f" {paired_ratio(t, 'flash 10', 'plain'):>14.2f} {paired_ratio(t, 'tiled 09', 'plain'):>11.2f}"
+            f" {p['flash 10'] / p['torch sdpa']:>15.2f} {p['tiled 09'] / p['torch sdpa']:>12.2f} {r['diff']:>10.1e}"
         )
     Ts = [r["T"] for r in rows]
     slopes = {n: slope(Ts, [r["peaks"][n] for r in rows]) for n in names}
@@ -167,10 +167,10 @@ def main(argv=None) -> None:
         f"<= {DIFF_LIMIT * 1e6:.0f} (float32 sums)",
         worst <= DIFF_LIMIT,
     )
-    before = last["peaks"]["tiled 08"] / last["peaks"]["torch sdpa"]
+    before = last["peaks"]["tiled 09"] / last["peaks"]["torch sdpa"]
     print(
         f"(lesson 09's key-only tiling for comparison at T={last['T']}: {before:.1f}x torch's memory, "
-        f"{paired_ratio(last['times'], 'tiled 08', 'plain'):.2f}x the plain time)"
+        f"{paired_ratio(last['times'], 'tiled 09', 'plain'):.2f}x the plain time)"
     )
 
 

@@ -172,13 +172,13 @@ def summarisation_task(quick: bool) -> Result:
 
 # (name, function): add a task by appending one entry.
 TASKS: list[tuple[str, Callable[[bool], Result]]] = [
-    ("reverse (06, causal decoder)", reverse_task),
-    ("sort (06, causal decoder)", sort_task),
-    ("dates (05, encoder-decoder)", dates_task),
-    ("captioning (11)", captioning_task),
-    ("detection (11, DETR)", detection_task),
-    ("question answering (12)", question_answering_task),
-    ("summarisation (12, pointer)", summarisation_task),
+    ("reverse (05, causal decoder)", reverse_task),
+    ("sort (05, causal decoder)", sort_task),
+    ("dates (07, encoder-decoder)", dates_task),
+    ("captioning (12)", captioning_task),
+    ("detection (12, DETR)", detection_task),
+    ("question answering (13)", question_answering_task),
+    ("summarisation (13, pointer)", summarisation_task),
 ]
 
 
