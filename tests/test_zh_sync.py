@@ -124,3 +124,10 @@ def test_the_chinese_set_up_cell_answers_in_chinese_and_draws_chinese_labels():
     assert setup_cell.cell_source_for(ROOT / "notebooks" / "zh" / "01_x.ipynb") == source
     assert setup_cell.cell_source_for(ROOT / "notebooks" / "01_x.ipynb") == setup_cell.CELL_SOURCE
     compile(source, "<zh set-up cell>", "exec")
+
+
+def test_the_chinese_notebooks_stored_outputs_have_no_missing_glyphs():
+    """Executed on a machine without a system CJK font: every figure found its glyphs in the course's font."""
+    for path in sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        assert "missing from font" not in text and "Glyph" not in text, f"{path.name}: a figure lacks glyphs"
